@@ -1,54 +1,261 @@
 /**
- * Command line → library options; one top-level catch decides the exit code.
- * Nothing here runs at import time.
+ * Command line → library options, then one top-level catch decides the exit code.
+ * Nothing runs at import time; the AWS SDK, ora and chalk are loaded only inside actions so that
+ * `--help` and `--version` stay fast.
  */
-import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, EcrPushError, exitCodeForName } from './errors.js';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT_CODES, UsageError } from './errors.js';
+import type { AwsOptions, Compression, InspectOptions, PushOptions, RetagOptions } from './options.js';
+import type { RunFlags } from './report/run.js';
 
-export async function main(argv: string[]): Promise<number> {
-  const program = new Command('ecr-push');
-  let code = 0;
-  program
-    .description('Push a local container image to Amazon ECR without a Docker daemon')
+export type Invocation =
+  | { command: 'push'; options: PushOptions; flags: RunFlags }
+  | { command: 'tag'; options: RetagOptions; flags: RunFlags }
+  | { command: 'inspect'; options: InspectOptions; json: boolean };
+
+const MiB = 1024 * 1024;
+const MIN_PART = 5 * MiB;
+const MAX_PART = 20 * MiB;
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: MiB, mb: 1e6, mib: MiB, g: 1024 * MiB, gb: 1e9, gib: 1024 * MiB };
+
+/** `--part-size`: bytes, or a number with a unit (`20MiB`, `5242880`, `8M`). ECR takes parts of 5 MiB to 20 MiB. */
+export function parsePartSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  const bytes = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
+  if (!Number.isFinite(bytes)) throw new UsageError(`--part-size must be a size such as 20MiB or 10485760, got '${text}'`);
+  if (bytes < MIN_PART || bytes > MAX_PART) {
+    throw new UsageError(`--part-size must be between 5MiB (${MIN_PART}) and 20MiB (${MAX_PART}) bytes, got '${text}'`);
+  }
+  return bytes;
+}
+
+/** A whole number in [min, max] for the flag `flag`. */
+export function intInRange(flag: string, min: number, max: number): (text: string) => number {
+  return (text) => {
+    const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
+    }
+    return n;
+  };
+}
+
+function parsePlatform(text: string): string {
+  if (!/^[a-z0-9._-]+\/[a-z0-9._-]+(\/[a-z0-9._-]+)?$/i.test(text)) {
+    throw new UsageError(`--platform must be os/arch or os/arch/variant (linux/arm64/v8), got '${text}'`);
+  }
+  return text;
+}
+
+function parseRegistryId(text: string): string {
+  if (!/^\d{12}$/.test(text)) throw new UsageError(`--registry-id must be a 12-digit AWS account id, got '${text}'`);
+  return text;
+}
+
+function parseEndpoint(text: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(`--endpoint-url must be an http:// or https:// URL, got '${text}'`);
+  }
+  return text;
+}
+
+/** `-t a -t b,c` → [a, b, c]. */
+function collectTags(text: string, previous: string[] = []): string[] {
+  return [...previous, ...text.split(',').map((t) => t.trim()).filter((t) => t !== '')];
+}
+
+function addAwsOptions(cmd: Command): Command {
+  return cmd
+    .option('--profile <name>', 'AWS profile from ~/.aws/config (default: AWS_PROFILE or the default chain)')
+    .option('--region <region>', 'AWS region (default: from the destination host, AWS_REGION or the profile)')
+    .option('--registry-id <account>', '12-digit account id of the registry (default: the caller\'s account)', parseRegistryId)
+    .option('--endpoint-url <url>', 'ECR endpoint to use instead of the AWS one', parseEndpoint)
+    .option('--max-attempts <n>', 'attempts per AWS request, throttling and 5xx included (default 3)', intInRange('--max-attempts', 1, 20));
+}
+
+function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print exactly one JSON object on stdout (also on failure)')
+    .option('--digest-file <file>', 'write the image digest to this file')
+    .addOption(new Option('-q, --quiet', 'print only the result').conflicts('verbose'))
+    .option('-v, --verbose', 'log every AWS request and retry; stack traces on failure')
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)');
+}
+
+function addSelectOptions(cmd: Command): Command {
+  return cmd
+    .option('--image <name|n>', 'which image of a multi-image source: a tag it holds, or its 1-based position')
+    .option('--platform <os/arch[/variant]>', 'push only this platform\'s manifest from an index', parsePlatform);
+}
+
+function awsOptions(o: Record<string, unknown>): AwsOptions {
+  return defined({
+    profile: o.profile as string | undefined,
+    region: o.region as string | undefined,
+    registryId: o.registryId as string | undefined,
+    endpointUrl: o.endpointUrl as string | undefined,
+    maxAttempts: o.maxAttempts as number | undefined,
+  });
+}
+
+function runFlags(o: Record<string, unknown>): RunFlags {
+  return defined({
+    json: o.json === true,
+    quiet: o.quiet === true,
+    verbose: o.verbose === true,
+    color: o.color !== false,
+    digestFile: o.digestFile as string | undefined,
+  });
+}
+
+/** Drop keys whose value is undefined (exactOptionalPropertyTypes-friendly, and cleaner to compare in tests). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The exit-code table as shown by `--help`, generated from EXIT_CODES. */
+export function exitCodeHelp(): string {
+  return EXIT_CODES.map((r) => `  ${String(r.code).padEnd(5)}${r.meaning}`).join('\n');
+}
+
+const EXAMPLES = `Examples:
+  # push a docker save or OCI archive
+  ecr-push ./image.tar my-repo:1.2.3
+  # push from standard input under two tags
+  docker save app | ecr-push - my-repo:latest -t 1.2.3
+  # the full registry form names account and region
+  ecr-push ./oci-layout 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:v1
+  # one platform of a multi-platform index
+  ecr-push ./image.tar app:v1 --platform linux/arm64
+  # for scripts: one JSON object on stdout, the digest in a file
+  ecr-push ./image.tar app:v1 --json --digest-file digest.txt
+  # add tags to an image already in ECR
+  ecr-push tag app:v1 stable latest
+  # what would be pushed, without AWS
+  ecr-push inspect ./image.tar`;
+
+function buildProgram(found: (inv: Invocation) => void): Command {
+  const program = new Command('ecr-push')
+    .description('Push a local container image (OCI layout or docker save tarball) to Amazon ECR without a Docker daemon')
+    .version(readVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: () => {}, outputError: () => {} });
 
-  program
+  const push = program
     .command('push', { isDefault: true })
-    .argument('<source>', 'OCI layout directory, OCI or docker-save archive, or - for stdin')
+    .summary('push a local image to ECR (the default command)')
+    .description('Push a local image to ECR: upload only the blobs ECR lacks, then put the manifest under each tag.')
+    .argument('<source>', 'OCI layout directory, OCI or docker-save archive (plain or compressed), or - for stdin')
     .argument('<destination>', 'repo[:tag], repo@sha256:…, or ACCOUNT.dkr.ecr.REGION.amazonaws.com/repo[:tag]')
-    .action(async (source: string, destination: string) => {
-      const { push } = await import('./push.js');
-      const result = await push({ source, destination });
-      process.stdout.write(`${result.imageUri ?? ''}\n`);
+    .option('-t, --tag <tag>', 'another tag to put (repeat, or separate with commas)', collectTags);
+  addSelectOptions(push)
+    .addOption(new Option('--compression <mode>', 'layers stored uncompressed: gzip them (auto), always gzip, or push as they are').choices(['auto', 'gzip', 'none']))
+    .option('--part-size <size>', 'bytes per upload part, 5MiB to 20MiB (default 20MiB)', parsePartSize)
+    .option('--concurrency <n>', 'blobs uploaded at once (default 4)', intInRange('--concurrency', 1, 64))
+    .option('--create-repository', 'create the repository when it does not exist')
+    .option('--dry-run', 'read the image and ask ECR what is missing, but upload and put nothing');
+  addOutputOptions(addAwsOptions(push)).action((source: string, destination: string, o: Record<string, unknown>) => {
+    const options: PushOptions = defined({
+      source,
+      destination,
+      tags: o.tag as string[] | undefined,
+      image: o.image as string | undefined,
+      platform: o.platform as string | undefined,
+      compression: o.compression as Compression | undefined,
+      partSize: o.partSize as number | undefined,
+      concurrency: o.concurrency as number | undefined,
+      createRepository: o.createRepository as boolean | undefined,
+      dryRun: o.dryRun as boolean | undefined,
+      ...awsOptions(o),
     });
+    found({ command: 'push', options, flags: runFlags(o) });
+  });
 
-  program
+  const tag = program
+    .command('tag')
+    .summary('add tags to an image already in ECR')
+    .description('Add tags to an image already in ECR (same repository), keeping the manifest byte for byte.')
+    .argument('<reference>', 'repo:tag or repo@sha256:… (or the full registry host form)')
+    .argument('<new-tags...>', 'tags to add');
+  addOutputOptions(addAwsOptions(tag)).action((reference: string, tags: string[], o: Record<string, unknown>) => {
+    found({ command: 'tag', options: { reference, tags, ...awsOptions(o) }, flags: runFlags(o) });
+  });
+
+  const inspect = program
     .command('inspect')
-    .argument('<source>')
-    .option('--json', 'print JSON')
-    .action(async (source: string) => {
-      const { inspect } = await import('./inspect.js');
-      process.stdout.write(`${JSON.stringify(await inspect({ source }), null, 2)}\n`);
-    });
+    .summary('show what a local image holds, without AWS')
+    .argument('<source>', 'OCI layout directory, archive, or - for stdin')
+    .option('--json', 'print JSON');
+  addSelectOptions(inspect).action((source: string, o: Record<string, unknown>) => {
+    const options: InspectOptions = defined({ source, image: o.image as string | undefined, platform: o.platform as string | undefined });
+    found({ command: 'inspect', options, json: o.json === true });
+  });
 
+  const tail = `\n${EXAMPLES}\n\nExit codes:\n${exitCodeHelp()}\n`;
+  program.addHelpText('after', () => `\n${pushOptionsHelp(push)}${tail}`);
+  push.addHelpText('after', tail);
+  tag.addHelpText('after', tail);
+  return program;
+}
+
+/** The top-level help shows the default command's options too, so `ecr-push --help` is enough. */
+function pushOptionsHelp(push: Command): string {
+  const help = push.createHelp();
+  const options = help.visibleOptions(push);
+  const width = Math.max(...options.map((o) => help.optionTerm(o).length));
+  const lines = options.map((o) => `  ${help.optionTerm(o).padEnd(width)}  ${help.optionDescription(o)}`);
+  return `Options of push (ecr-push [push] <source> <destination>):\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Parse the command line. Resolves to undefined when help or the version was printed.
+ * Throws UsageError for anything the user typed wrong (commander's own errors included).
+ */
+export async function parseArgs(argv: string[]): Promise<Invocation | undefined> {
+  let invocation: Invocation | undefined;
+  const program = buildProgram((inv) => {
+    invocation = inv;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
-    code = reportError(err);
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return undefined;
+      throw new UsageError(err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' '));
+    }
+    throw err;
   }
-  return code;
+  if (invocation === undefined) {
+    // `ecr-push` alone: show the help and fail like any other usage error.
+    throw new UsageError('missing <source> and <destination>');
+  }
+  return invocation;
 }
 
-function reportError(err: unknown): number {
-  if (err instanceof CommanderError) {
-    return err.exitCode === 0 ? 0 : 2;
+/** Run the command line; resolves to the exit code. Never throws. */
+export async function main(argv: string[]): Promise<number> {
+  process.noDeprecation = true;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { runInvocation, reportUsageError } = await import('./report/run.js');
+  let invocation: Invocation | undefined;
+  try {
+    invocation = await parseArgs(argv);
+  } catch (err) {
+    return reportUsageError(err, argv.includes('--json'));
   }
-  const name = err instanceof Error ? err.name : 'InternalError';
-  const code = err instanceof EcrPushError ? exitCodeForName(name) : 1;
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`ecr-push: ${message}${code === 1 ? '' : ` (${name})`}\n`);
-  if (err instanceof EcrPushError && err.hint) process.stderr.write(`hint: ${err.hint}\n`);
-  void EXIT_CODES;
-  return code;
+  return invocation === undefined ? 0 : runInvocation(invocation);
 }

@@ -8,33 +8,38 @@ export interface ExitCodeRow {
   /** Error names (ours or ECR's exception names) that map to this code. */
   names: string[];
   meaning: string;
+  /**
+   * What to do next, shown under the failure line unless the error carries its own hint.
+   * `{repository}` is replaced by the repository name when it is known.
+   */
+  hint?: string;
 }
 
 /** The stable exit-code table. One row per code; order is the order shown to users. */
 export const EXIT_CODES: readonly ExitCodeRow[] = [
   { code: 0, names: ['ImageAlreadyExistsException'], meaning: 'pushed, or nothing to change (ImageAlreadyExistsException; tag already on this digest)' },
-  { code: 1, names: ['InternalError'], meaning: 'internal error (a bug)' },
-  { code: 2, names: ['UsageError'], meaning: 'usage: bad arguments, invalid repository name, tag or reference' },
-  { code: 3, names: ['InputError'], meaning: 'input: local image missing, unreadable, malformed, corrupt, or the selection is ambiguous' },
-  { code: 4, names: ['CredentialsError'], meaning: 'credentials: none found, expired or invalid, access denied' },
-  { code: 5, names: ['NetworkError'], meaning: 'network: endpoint unreachable, TLS or DNS failure, timeouts after retries' },
-  { code: 10, names: ['RepositoryNotFoundException'], meaning: 'RepositoryNotFoundException' },
-  { code: 11, names: ['ImageTagAlreadyExistsException'], meaning: 'ImageTagAlreadyExistsException' },
-  { code: 12, names: ['ImageDigestDoesNotMatchException'], meaning: 'ImageDigestDoesNotMatchException' },
-  { code: 13, names: ['LayersNotFoundException'], meaning: 'LayersNotFoundException' },
-  { code: 14, names: ['ReferencedImagesNotFoundException'], meaning: 'ReferencedImagesNotFoundException' },
-  { code: 15, names: ['InvalidParameterException'], meaning: 'InvalidParameterException' },
-  { code: 16, names: ['LimitExceededException'], meaning: 'LimitExceededException (after retries)' },
-  { code: 17, names: ['KmsException'], meaning: 'KmsException' },
-  { code: 18, names: ['ServerException'], meaning: 'ServerException (after retries)' },
-  { code: 20, names: ['InvalidLayerException'], meaning: 'InvalidLayerException' },
-  { code: 21, names: ['InvalidLayerPartException'], meaning: 'InvalidLayerPartException (after resuming failed)' },
-  { code: 22, names: ['LayerPartTooSmallException'], meaning: 'LayerPartTooSmallException' },
-  { code: 23, names: ['UploadNotFoundException'], meaning: 'UploadNotFoundException (after restarting the layer failed)' },
-  { code: 24, names: ['EmptyUploadException'], meaning: 'EmptyUploadException' },
-  { code: 25, names: ['EcrError'], meaning: 'any other ECR error (ThrottlingException after retries, an unlisted exception)' },
-  { code: 130, names: ['Interrupted'], meaning: 'interrupted by SIGINT' },
-  { code: 143, names: ['Terminated'], meaning: 'interrupted by SIGTERM' },
+  { code: 1, names: ['InternalError'], meaning: 'internal error (a bug)', hint: 'this is a bug in ecr-push: run again with -v and report the output' },
+  { code: 2, names: ['UsageError'], meaning: 'usage: bad arguments, invalid repository name, tag or reference', hint: 'run `ecr-push --help` for usage and examples' },
+  { code: 3, names: ['InputError'], meaning: 'input: local image missing, unreadable, malformed, corrupt, or the selection is ambiguous', hint: 'check the source path; `ecr-push inspect <source>` lists the images it holds' },
+  { code: 4, names: ['CredentialsError'], meaning: 'credentials: none found, expired or invalid, access denied', hint: 'check AWS_PROFILE / --profile, `aws sts get-caller-identity`, and that the identity may call ECR' },
+  { code: 5, names: ['NetworkError'], meaning: 'network: endpoint unreachable, TLS or DNS failure, timeouts after retries', hint: 'check --region, --endpoint-url and network access to ECR, then run again' },
+  { code: 10, names: ['RepositoryNotFoundException'], meaning: 'RepositoryNotFoundException', hint: 'create it with `aws ecr create-repository --repository-name {repository}`, or pass --create-repository' },
+  { code: 11, names: ['ImageTagAlreadyExistsException'], meaning: 'ImageTagAlreadyExistsException', hint: 'the repository\'s tags are immutable: push under a new tag (-t NEW_TAG)' },
+  { code: 12, names: ['ImageDigestDoesNotMatchException'], meaning: 'ImageDigestDoesNotMatchException', hint: 'the manifest changed while pushing; run again, and report it if it repeats' },
+  { code: 13, names: ['LayersNotFoundException'], meaning: 'LayersNotFoundException', hint: 'ECR lost uploaded layers (lifecycle policy or a parallel delete?); run again to re-upload them' },
+  { code: 14, names: ['ReferencedImagesNotFoundException'], meaning: 'ReferencedImagesNotFoundException', hint: 'the index names manifests that are not in the repository; push every platform, or choose one with --platform' },
+  { code: 15, names: ['InvalidParameterException'], meaning: 'InvalidParameterException', hint: 'ECR rejected a parameter; check the repository name, tags and --registry-id' },
+  { code: 16, names: ['LimitExceededException'], meaning: 'LimitExceededException (after retries)', hint: 'an ECR quota was hit; lower --concurrency or ask for a quota increase, then run again' },
+  { code: 17, names: ['KmsException'], meaning: 'KmsException', hint: 'the repository is encrypted with a KMS key: its key policy must allow your identity kms:GenerateDataKey and kms:Decrypt' },
+  { code: 18, names: ['ServerException'], meaning: 'ServerException (after retries)', hint: 'ECR had an internal error; run again later (uploaded blobs are kept)' },
+  { code: 20, names: ['InvalidLayerException'], meaning: 'InvalidLayerException', hint: 'a layer\'s bytes did not match its digest; check the source with `ecr-push inspect`' },
+  { code: 21, names: ['InvalidLayerPartException'], meaning: 'InvalidLayerPartException (after resuming failed)', hint: 'an upload part was rejected twice; run again (try a different --part-size)' },
+  { code: 22, names: ['LayerPartTooSmallException'], meaning: 'LayerPartTooSmallException', hint: 'use a --part-size of at least 5MiB' },
+  { code: 23, names: ['UploadNotFoundException'], meaning: 'UploadNotFoundException (after restarting the layer failed)', hint: 'the upload expired on ECR\'s side; run again' },
+  { code: 24, names: ['EmptyUploadException'], meaning: 'EmptyUploadException', hint: 'a layer is empty; rebuild the image or report it' },
+  { code: 25, names: ['EcrError'], meaning: 'any other ECR error (ThrottlingException after retries, an unlisted exception)', hint: 'run again with -v to see each request' },
+  { code: 130, names: ['Interrupted'], meaning: 'interrupted by SIGINT', hint: 'run the same command again: blobs already uploaded are skipped' },
+  { code: 143, names: ['Terminated'], meaning: 'interrupted by SIGTERM', hint: 'run the same command again: blobs already uploaded are skipped' },
 ];
 
 /** Base of every error the tool raises on purpose. `name` selects the exit-code row. */
@@ -79,4 +84,10 @@ export class InterruptedError extends EcrPushError {
 export function exitCodeForName(name: string): number {
   const row = EXIT_CODES.find((r) => r.names.includes(name));
   return row ? row.code : 25;
+}
+
+/** The hint of a table row, with `{repository}` filled in (or a placeholder when unknown). */
+export function hintForName(name: string, repository?: string): string | undefined {
+  const row = EXIT_CODES.find((r) => r.names.includes(name)) ?? EXIT_CODES.find((r) => r.names.includes('EcrError'));
+  return row?.hint?.replaceAll('{repository}', repository ?? 'REPOSITORY');
 }

@@ -1,0 +1,51 @@
+/** One line of text per event, shared by the plain and the terminal reporter. */
+import type { PushEvent } from '../events.js';
+import { formatBytes, formatRate, formatSeconds, oneLine, shortDigest } from './format.js';
+
+type EventOf<T extends PushEvent['type']> = Extract<PushEvent, { type: T }>;
+
+export function planLine(e: EventOf<'plan'>): string {
+  const tags = e.tags.length > 0 ? `:${e.tags.join(', :')}` : '';
+  const manifests = e.manifests === 1 ? '1 manifest' : `${e.manifests} manifests`;
+  return oneLine(`pushing ${e.blobs} blobs (${formatBytes(e.totalBytes)}) and ${manifests} to ${e.repository}${tags}`);
+}
+
+export function skippedLine(e: EventOf<'blob-skipped'>): string {
+  return `skipped ${shortDigest(e.digest)} ${formatBytes(e.size)} (already in the repository)`;
+}
+
+export function startLine(e: EventOf<'blob-start'>): string {
+  return `uploading ${shortDigest(e.digest)}${e.size === undefined ? '' : ` ${formatBytes(e.size)}`}`;
+}
+
+export function progressText(done: number, size: number | undefined, elapsedMs: number): string {
+  const total = size === undefined ? '' : `/${formatBytes(size)}`;
+  const percent = size ? ` ${Math.floor((done * 100) / size)}%` : '';
+  const rate = formatRate(done, elapsedMs);
+  return `${formatBytes(done)}${total}${percent}${rate ? ` ${rate}` : ''}`;
+}
+
+export function doneLine(e: EventOf<'blob-done'>, elapsedMs: number | undefined): string {
+  if (e.alreadyExisted) return `skipped ${shortDigest(e.digest)} ${formatBytes(e.size)} (already in the repository)`;
+  const timing = elapsedMs === undefined ? '' : ` in ${formatSeconds(elapsedMs)} (${formatRate(e.size, elapsedMs) || 'instant'})`;
+  return `uploaded ${shortDigest(e.digest)} ${formatBytes(e.size)}${timing}`;
+}
+
+export function manifestLine(e: EventOf<'manifest'>): string {
+  const what = e.status === 'pushed' ? 'put' : 'unchanged';
+  const tag = e.tag === undefined ? '' : ` tag ${oneLine(e.tag)}`;
+  return `manifest ${shortDigest(e.digest)}${tag} ${what}`;
+}
+
+export function requestLine(e: EventOf<'request'>): string {
+  const parts = [`request ${e.call}`, `attempt ${e.attempt}`];
+  if (e.status !== undefined) parts.push(`status ${e.status}`);
+  if (e.requestId !== undefined) parts.push(`id ${e.requestId}`);
+  parts.push(`${e.ms}ms`);
+  if (e.error !== undefined) parts.push(`error ${e.error}`);
+  return oneLine(parts.join(' '));
+}
+
+export function retryLine(e: EventOf<'retry'>): string {
+  return oneLine(`retry ${e.what} (attempt ${e.attempt}, in ${e.delayMs}ms): ${e.reason}`);
+}

@@ -1,0 +1,23 @@
+/** The result of a run: stdout (a reference, or exactly one JSON object), `--digest-file`, GitHub Actions outputs. */
+import { appendFile, writeFile } from 'node:fs/promises';
+import type { PushResult } from '../events.js';
+
+/** What goes to stdout: the JSON object with `--json`, else the pushed reference (nothing on failure). */
+export function resultText(result: PushResult, json: boolean): string {
+  if (json) return `${JSON.stringify(result)}\n`;
+  const ref = result.imageUri ?? (result.digest === undefined ? undefined : `${result.repository}@${result.digest}`);
+  return result.status === 'error' || ref === undefined ? '' : `${ref}\n`;
+}
+
+/** Lines appended to `$GITHUB_OUTPUT` (empty when there is no digest). */
+export function githubOutputText(result: PushResult): string {
+  if (result.digest === undefined) return '';
+  return `digest=${result.digest}\n${result.imageUri === undefined ? '' : `image-uri=${result.imageUri}\n`}`;
+}
+
+/** Write the digest file and GitHub outputs for a successful run (not for `dry-run`: nothing was pushed). */
+export async function writeResultFiles(result: PushResult, digestFile: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+  if (result.digest === undefined || result.status === 'error' || result.status === 'dry-run') return;
+  if (digestFile !== undefined) await writeFile(digestFile, `${result.digest}\n`);
+  if (env.GITHUB_OUTPUT) await appendFile(env.GITHUB_OUTPUT, githubOutputText(result));
+}

@@ -1,0 +1,120 @@
+/**
+ * Runs one parsed command: chooses the reporter, wires SIGINT/SIGTERM to an AbortController,
+ * prints the result (or the failure) and returns the exit code. The only place that decides it.
+ */
+import type { Invocation } from '../cli.js';
+import { classify } from '../ecr/classify.js';
+import { type EcrPushError, InterruptedError, UsageError } from '../errors.js';
+import type { PushResult } from '../events.js';
+import { describeFailure, failureText, jsonError } from './failure.js';
+import { formatBytes } from './format.js';
+import { createReporter } from './index.js';
+import { resultText, writeResultFiles } from './result.js';
+import { ProgressTracker } from './tracker.js';
+
+export interface RunFlags {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  /** False with `--no-color`. */
+  color: boolean;
+  digestFile?: string;
+}
+
+type Signal = 'SIGINT' | 'SIGTERM';
+
+/** Abort `controller` on the first SIGINT/SIGTERM; a second one ends the process at once. Returns the cleanup. */
+function abortOnSignals(controller: AbortController): () => void {
+  const handler = (signal: Signal): void => {
+    if (controller.signal.aborted) {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    controller.abort(new InterruptedError(signal));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/** The repository part of a destination or reference, for messages printed before the library parsed it. */
+function repositoryGuess(ref: string): string {
+  const path = ref.includes('/') && /[.:]/.test(ref.split('/')[0]!) ? ref.slice(ref.indexOf('/') + 1) : ref;
+  return path.replace(/@.*$/, '').replace(/:[^/]*$/, '');
+}
+
+export async function runInvocation(inv: Invocation): Promise<number> {
+  if (inv.command === 'inspect') return runInspect(inv);
+  const { flags } = inv;
+  const tracker = new ProgressTracker();
+  const reporter = await createReporter(flags, process.stderr, process.env);
+  const controller = new AbortController();
+  const stopListening = abortOnSignals(controller);
+  const onEvent = (e: Parameters<typeof tracker.onEvent>[0]): void => {
+    tracker.onEvent(e);
+    reporter.onEvent(e);
+  };
+  let result: PushResult;
+  try {
+    if (inv.command === 'push') {
+      const { push } = await import('../push.js');
+      result = await push({ ...inv.options, signal: controller.signal, onEvent });
+    } else {
+      const { retag } = await import('../retag.js');
+      result = await retag({ ...inv.options, signal: controller.signal, onEvent });
+    }
+  } catch (err) {
+    reporter.stop();
+    const reference = inv.command === 'push' ? inv.options.destination : inv.options.reference;
+    return fail(classify(err, controller.signal), flags, tracker, repositoryGuess(reference));
+  } finally {
+    stopListening();
+  }
+  reporter.stop();
+  await writeResultFiles(result, flags.digestFile, process.env);
+  process.stdout.write(resultText(result, flags.json));
+  return 0;
+}
+
+function fail(err: EcrPushError, flags: RunFlags, tracker: ProgressTracker, repository: string): number {
+  const failure = describeFailure(err, tracker.repository ?? repository);
+  if (err instanceof InterruptedError) {
+    failure.message = `${err.message}: ${tracker.summary(formatBytes)}`;
+  }
+  process.stderr.write(failureText(failure, err, flags.verbose));
+  if (flags.json) process.stdout.write(resultText(tracker.failed(jsonError(failure), repository), true));
+  return failure.exitCode;
+}
+
+async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Promise<number> {
+  const controller = new AbortController();
+  const stopListening = abortOnSignals(controller);
+  try {
+    const mod = await import('../inspect.js');
+    const report = await mod.inspect({ ...inv.options, signal: controller.signal });
+    const format = (mod as unknown as Record<string, unknown>).formatInspect;
+    const text = inv.json || typeof format !== 'function' ? `${JSON.stringify(report, null, 2)}\n` : String(format(report));
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    return 0;
+  } catch (err) {
+    const failure = describeFailure(classify(err, controller.signal));
+    process.stderr.write(failureText(failure, err as Error, false));
+    return failure.exitCode;
+  } finally {
+    stopListening();
+  }
+}
+
+/** A command line that could not be parsed: one line, one hint, exit 2 (and the JSON object with `--json`). */
+export function reportUsageError(err: unknown, json: boolean): number {
+  const usage = err instanceof UsageError ? err : classify(err);
+  const failure = describeFailure(usage);
+  process.stderr.write(failureText(failure, usage, false));
+  if (json) {
+    const empty = new ProgressTracker();
+    process.stdout.write(resultText(empty.failed(jsonError(failure), ''), true));
+  }
+  return failure.exitCode;
+}

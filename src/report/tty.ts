@@ -1,0 +1,92 @@
+/**
+ * At a terminal: an ora spinner whose text is a summary line plus one progress line per blob
+ * being uploaded (done/total bytes, rate); finished, skipped and manifest lines scroll above it.
+ */
+import { Chalk } from 'chalk';
+import ora from 'ora';
+import type { PushEvent } from '../events.js';
+import type { ColorLevel } from './color.js';
+import { formatBytes, oneLine, shortDigest } from './format.js';
+import { doneLine, manifestLine, planLine, progressText, requestLine, retryLine, skippedLine } from './lines.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
+
+interface Active {
+  start: number;
+  done: number;
+  size?: number;
+}
+
+export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Reporter {
+  const now = opts.now ?? Date.now;
+  const c = new Chalk({ level: opts.color });
+  const spinner = ora({ stream: opts.out, discardStdin: false, color: opts.color === 0 ? false : 'cyan', isEnabled: true, hideCursor: true });
+  const active = new Map<string, Active>();
+  const totals = { blobs: 0, finished: 0, bytes: 0, sent: 0 };
+  let repository = '';
+
+  const log = (line: string): void => {
+    opts.out.write(`${line}\n`);
+  };
+  const refresh = (): void => {
+    const head = `${repository ? `${repository}: ` : ''}${totals.finished}/${totals.blobs} blobs, ${formatBytes(totals.sent)} sent`;
+    const lines = [...active].map(([digest, a]) => `  ${c.cyan('↑')} ${shortDigest(digest)} ${progressText(a.done, a.size, now() - a.start)}`);
+    spinner.text = [head, ...lines].join('\n');
+    if (!spinner.isSpinning) spinner.start();
+  };
+
+  const onEvent = (e: PushEvent): void => {
+    switch (e.type) {
+      case 'plan':
+        repository = oneLine(e.repository);
+        totals.blobs = e.blobs;
+        totals.bytes = e.totalBytes;
+        log(planLine(e));
+        break;
+      case 'blob-skipped':
+        totals.finished += 1;
+        log(c.dim(`${c.yellow('=')} ${skippedLine(e)}`));
+        break;
+      case 'blob-start':
+        active.set(e.digest, { start: now(), done: 0, ...(e.size === undefined ? {} : { size: e.size }) });
+        break;
+      case 'blob-progress': {
+        const a = active.get(e.digest);
+        if (a) {
+          totals.sent += e.done - a.done;
+          a.done = e.done;
+          if (e.size !== undefined) a.size = e.size;
+        }
+        break;
+      }
+      case 'blob-done': {
+        const a = active.get(e.digest);
+        active.delete(e.digest);
+        totals.finished += 1;
+        if (!e.alreadyExisted) totals.sent += e.size - (a?.done ?? 0);
+        const mark = e.alreadyExisted ? c.yellow('=') : c.green('✔');
+        log(`${mark} ${doneLine(e, a === undefined ? undefined : now() - a.start)}`);
+        break;
+      }
+      case 'manifest':
+        log(`${c.green('✔')} ${manifestLine(e)}`);
+        break;
+      case 'request':
+        if (opts.verbose) log(c.dim(requestLine(e)));
+        break;
+      case 'retry':
+        if (opts.verbose) log(c.yellow(retryLine(e)));
+        break;
+      case 'info':
+        log(oneLine(e.message));
+        break;
+    }
+    refresh();
+  };
+
+  return {
+    onEvent,
+    stop: () => {
+      spinner.stop();
+    },
+  };
+}
