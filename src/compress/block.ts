@@ -1,0 +1,68 @@
+/**
+ * One block of a parallel gzip stream: raw deflate that starts and ends on a byte boundary, so
+ * blocks encoded independently concatenate into one valid deflate stream (as pigz does).
+ *
+ * A block is deflated with the previous block's last 32 KiB as its dictionary (matches may reach
+ * back across the boundary, as the decoder's window holds those bytes) and ends with Z_SYNC_FLUSH,
+ * or Z_FINISH for the last block. Blocks that do not compress are written as stored blocks, after
+ * a cheap probe on a sample, without a full deflate pass. Every choice depends on the bytes only,
+ * never on timing, so the output is deterministic.
+ */
+import zlib from 'node:zlib';
+import { storedBlocks, storedSize } from './stored.js';
+
+/** Deflate's window: the most a dictionary can usefully hold. */
+export const WINDOW = 32 * 1024;
+
+/** Probe: this many slices of this size, spread evenly over the block, deflated at level 1. */
+const PROBE_SLICES = 8;
+const PROBE_SLICE = 4 * 1024;
+/** A block whose sample deflates to more than this fraction of its size is stored. */
+const PROBE_KEEP_RATIO = 0.95;
+
+/** The empty final block with fixed Huffman codes: ends a stream whose data is all written. */
+const EMPTY_FINAL = Buffer.from([0x03, 0x00]);
+
+export interface BlockJob {
+  data: Buffer;
+  /** Input bytes that directly precede `data` (at most WINDOW), or empty for the first block. */
+  dictionary: Buffer;
+  final: boolean;
+  level: number;
+}
+
+/** Encode one block; resolves to the buffers to write, in order. */
+export async function encodeBlock(job: BlockJob): Promise<Buffer[]> {
+  const { data, final, level } = job;
+  if (data.length === 0) return final ? [EMPTY_FINAL] : [];
+  if (level === 0 || !(await worthDeflating(data))) return storedBlocks(data, final);
+  const deflated = await deflateRaw(data, {
+    level,
+    finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+    ...(job.dictionary.length > 0 ? { dictionary: job.dictionary } : {}),
+  });
+  return deflated.length < storedSize(data.length) ? [deflated] : storedBlocks(data, final);
+}
+
+/** Deflate a sample of the block at level 1: does the block compress enough to spend a pass on? */
+async function worthDeflating(data: Buffer): Promise<boolean> {
+  const sample = probeSample(data);
+  if (sample === data) return true; // small block: the full pass costs about what a probe would
+  const probe = await deflateRaw(sample, { level: 1 });
+  return probe.length <= sample.length * PROBE_KEEP_RATIO;
+}
+
+function probeSample(data: Buffer): Buffer {
+  const sliceCount = PROBE_SLICES;
+  if (data.length <= 2 * sliceCount * PROBE_SLICE) return data;
+  const stride = Math.floor((data.length - PROBE_SLICE) / (sliceCount - 1));
+  const slices: Buffer[] = [];
+  for (let i = 0; i < sliceCount; i++) slices.push(data.subarray(i * stride, i * stride + PROBE_SLICE));
+  return Buffer.concat(slices);
+}
+
+function deflateRaw(data: Buffer, options: zlib.ZlibOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zlib.deflateRaw(data, options, (err, out) => (err ? reject(err) : resolve(out)));
+  });
+}
