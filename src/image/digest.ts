@@ -1,0 +1,79 @@
+/** Digest strings: validation before they become paths, and verification of streamed bytes. */
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { InputError } from '../errors.js';
+
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+export function isDigest(value: unknown): value is string {
+  return typeof value === 'string' && DIGEST.test(value);
+}
+
+/** The digest, or an InputError naming where the bad value was found. Never touches the file system. */
+export function checkDigest(value: unknown, where: string): string {
+  if (isDigest(value)) return value;
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 80)) : String(value);
+  throw new InputError(`${where}: invalid digest ${shown}`);
+}
+
+/** `blobs/<alg>/<hex>` of an OCI layout; the digest must already be valid. */
+export function blobPath(digest: string): string {
+  const [alg, hex] = digest.split(':');
+  return `blobs/${alg}/${hex}`;
+}
+
+/** The digest a `blobs/<alg>/<hex>` path names, if it names one. */
+export function digestOfBlobPath(path: string): string | undefined {
+  const m = /^blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(path);
+  const digest = m ? `${m[1]}:${m[2]}` : undefined;
+  return isDigest(digest) ? digest : undefined;
+}
+
+function hasherFor(digest: string): Hash {
+  return createHash(digest.startsWith('sha512:') ? 'sha512' : 'sha256');
+}
+
+export function sha256(bytes: Buffer | string): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/**
+ * Passes bytes through while counting and hashing them; fails with an InputError naming the blob
+ * and the file when the total size or the digest is not the expected one.
+ */
+export class VerifyStream extends Transform {
+  private readonly hash: Hash;
+  private seen = 0;
+
+  constructor(
+    private readonly expected: { digest: string; size: number },
+    private readonly file: string,
+  ) {
+    super();
+    this.hash = hasherFor(expected.digest);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.expected.size) {
+      done(this.mismatch(`is larger than the expected ${this.expected.size} bytes`));
+      return;
+    }
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.seen !== this.expected.size) {
+      done(this.mismatch(`has ${this.seen} bytes, expected ${this.expected.size}`));
+      return;
+    }
+    const [alg] = this.expected.digest.split(':');
+    const actual = `${alg}:${this.hash.digest('hex')}`;
+    done(actual === this.expected.digest ? null : this.mismatch(`does not match its digest (content hashes to ${actual})`));
+  }
+
+  private mismatch(problem: string): InputError {
+    return new InputError(`blob ${this.expected.digest} in ${this.file} ${problem}`);
+  }
+}

@@ -1,0 +1,57 @@
+/** A FileTree over a directory (an OCI layout) that never reads outside that directory. */
+import { createReadStream, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import { archivePath } from './tar-index.js';
+import { failedStream, type FileTree } from './tree.js';
+
+export class DirTree implements FileTree {
+  private readonly root: string;
+
+  constructor(
+    dir: string,
+    readonly label: string,
+  ) {
+    this.root = realpathSync(dir);
+  }
+
+  size(path: string): number | undefined {
+    const real = this.real(path);
+    if (real === undefined) return undefined;
+    const st = statSync(real);
+    return st.isFile() ? st.size : undefined;
+  }
+
+  stream(path: string, start = 0, length?: number): Readable {
+    const real = this.real(path);
+    if (real === undefined) return failedStream(new InputError(`${this.label}: ${path} is missing`));
+    const end = length === undefined ? undefined : start + length - 1;
+    if (end !== undefined && end < start) return Readable.from([]);
+    return createReadStream(real, { start, end });
+  }
+
+  list(dir: string): string[] {
+    const real = this.real(dir);
+    if (real === undefined) return [];
+    return readdirSync(real)
+      .map((name) => `${dir}/${name}`)
+      .filter((p) => this.size(p) !== undefined);
+  }
+
+  /** The real path of `path` when it exists and stays inside the layout (symlinks included). */
+  private real(path: string): string | undefined {
+    const rel = archivePath(path);
+    if (rel === undefined) return undefined;
+    let real: string;
+    try {
+      real = realpathSync(join(this.root, rel));
+    } catch {
+      return undefined;
+    }
+    if (real !== this.root && !real.startsWith(this.root + sep)) {
+      throw new InputError(`${this.label}: ${path} points outside the layout directory`);
+    }
+    return real;
+  }
+}

@@ -1,0 +1,106 @@
+/** Choose what to push from a source: `--image` (tag or 1-based position) and `--platform`. */
+import { InputError, UsageError } from '../errors.js';
+import { platformString } from './descriptor.js';
+import type { Descriptor, ImageNode, ImageSource, ManifestNode, Platform, SelectOptions, SourceImage } from './types.js';
+
+export interface SelectBehaviour {
+  /** Return a selection even when blobs or child manifests are missing (inspect). Default false. */
+  allowMissing?: boolean;
+}
+
+/** `1 (a:1, b:2)` per image, for error messages. */
+function describeChoices(images: SourceImage[]): string {
+  return images.map((i) => `${i.position} (${i.tags.length ? i.tags.join(', ') : `untagged ${i.root.descriptor.digest.slice(0, 19)}`})`).join('; ');
+}
+
+function pickImage(source: ImageSource, wanted: string | undefined): SourceImage {
+  const { images } = source;
+  if (wanted === undefined || wanted === '') {
+    if (images.length === 1) return images[0]!;
+    throw new InputError(`${source.location} holds ${images.length} images; choose one with --image: ${describeChoices(images)}`);
+  }
+  const found = /^\d+$/.test(wanted)
+    ? images.find((i) => i.position === Number(wanted))
+    : images.find((i) => i.tags.includes(wanted)) ?? images.filter((i) => i.tags.some((t) => tagMatches(t, wanted)))[0];
+  if (!found) throw new InputError(`${source.location} has no image ${JSON.stringify(wanted)}; choices: ${describeChoices(images)}`);
+  return found;
+}
+
+/** `example.com/app:v1` is also found as `app:v1`; an OCI ref.name `v1` as `v1`. */
+function tagMatches(tag: string, wanted: string): boolean {
+  return tag.endsWith(`/${wanted}`);
+}
+
+/** Parse `os/arch[/variant]`; a malformed value is a usage error. */
+export function parsePlatformFlag(value: string): Platform {
+  const parts = value.split('/');
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
+    throw new UsageError(`--platform ${JSON.stringify(value)} is not os/arch[/variant]`);
+  }
+  const [os, architecture, variant] = parts as [string, string, string?];
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+function platformMatches(p: Platform | undefined, want: Platform): boolean {
+  if (!p || p.os !== want.os || p.architecture !== want.architecture) return false;
+  return want.variant === undefined || (p.variant ?? defaultVariant(p.architecture)) === want.variant;
+}
+
+function defaultVariant(arch: string): string | undefined {
+  return arch === 'arm64' ? 'v8' : undefined;
+}
+
+/** Every manifest under a node, depth first. */
+export function manifestsOf(node: ImageNode): ManifestNode[] {
+  return node.kind === 'manifest' ? [node] : node.children.flatMap(manifestsOf);
+}
+
+/** Child descriptors whose manifests the source lacks, anywhere under a node. */
+export function absentOf(node: ImageNode): Descriptor[] {
+  return node.kind === 'manifest' ? [] : [...node.absent, ...node.children.flatMap(absentOf)];
+}
+
+function describePlatform(p: Platform | undefined): string {
+  return p ? platformString(p) : 'unknown platform';
+}
+
+/** Platforms of `node` whose manifests and blobs are all in the source. */
+export function pushablePlatforms(node: ImageNode): string[] {
+  return manifestsOf(node).filter((m) => m.missing.length === 0).map((m) => describePlatform(m.platform));
+}
+
+function pickPlatform(source: ImageSource, image: SourceImage, wanted: Platform): ImageNode {
+  const match = manifestsOf(image.root).find((m) => platformMatches(m.platform, wanted));
+  if (match) return match;
+  const want = platformString(wanted);
+  if (absentOf(image.root).some((d) => platformMatches(d.platform, wanted))) {
+    throw new InputError(`${source.location}: platform ${want} is listed but its manifest is not in the archive`);
+  }
+  const offered = manifestsOf(image.root).map((m) => describePlatform(m.platform));
+  throw new InputError(`${source.location}: image ${image.position} has no platform ${want}; platforms: ${offered.join(', ')}`);
+}
+
+function checkPushable(source: ImageSource, node: ImageNode): void {
+  const missing = [...new Set(manifestsOf(node).flatMap((m) => m.missing))];
+  const absent = absentOf(node);
+  if (missing.length === 0 && absent.length === 0) return;
+  const what = [
+    missing.length ? `${missing.length} blob(s) missing (${missing[0]}${missing.length > 1 ? ', ...' : ''})` : '',
+    absent.length ? `manifests of ${absent.map((d) => describePlatform(d.platform)).join(', ')} missing` : '',
+  ].filter(Boolean).join(', ');
+  const pushable = pushablePlatforms(node);
+  const advice = node.kind === 'index' && pushable.length ? `; pushable with --platform: ${pushable.join(', ')}` : '';
+  throw new InputError(`${source.location}: cannot push ${node.descriptor.digest}: ${what}${advice}`);
+}
+
+/**
+ * Resolve `--image` and `--platform`. Without `--platform` an index is chosen whole. Throws an
+ * InputError listing the choices when the selection is ambiguous or matches nothing, and (unless
+ * `allowMissing`) when the chosen node cannot be pushed because content is missing.
+ */
+export function selectImage(source: ImageSource, opts: SelectOptions, behaviour: SelectBehaviour = {}): { image: SourceImage; root: ImageNode } {
+  const image = pickImage(source, opts.image);
+  const root = opts.platform ? pickPlatform(source, image, parsePlatformFlag(opts.platform)) : image.root;
+  if (!behaviour.allowMissing) checkPushable(source, root);
+  return { image, root };
+}

@@ -1,0 +1,70 @@
+/** A FileTree over an indexed tar: each file is read by byte range, links resolve inside the archive. */
+import { createReadStream } from 'node:fs';
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import { archivePath, indexTar, type TarEntry } from './tar-index.js';
+import { failedStream, type FileTree } from './tree.js';
+
+const MAX_LINKS = 40;
+
+export class TarTree implements FileTree {
+  private constructor(
+    readonly label: string,
+    private readonly file: string,
+    private readonly entries: Map<string, TarEntry>,
+  ) {}
+
+  static async open(file: string, label: string): Promise<TarTree> {
+    return new TarTree(label, file, await indexTar(file, label));
+  }
+
+  /** Whether the archive has an entry (of any type) at `path`. */
+  hasEntry(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  size(path: string): number | undefined {
+    return this.resolve(path)?.size;
+  }
+
+  stream(path: string, start = 0, length?: number): Readable {
+    const entry = this.resolve(path);
+    if (!entry) return failedStream(new InputError(`${this.label}: ${path} is missing`));
+    const len = Math.min(length ?? entry.size, entry.size - start);
+    if (len <= 0) return Readable.from([]);
+    return createReadStream(this.file, { start: entry.offset + start, end: entry.offset + start + len - 1 });
+  }
+
+  list(dir: string): string[] {
+    const prefix = `${dir}/`;
+    return [...this.entries.keys()].filter(
+      (n) => n.startsWith(prefix) && !n.slice(prefix.length).includes('/') && this.resolve(n) !== undefined,
+    );
+  }
+
+  /** The regular-file entry `path` leads to, following symlinks and hard links inside the archive. */
+  private resolve(path: string): TarEntry | undefined {
+    let entry = this.entries.get(path);
+    const seen = new Set<string>();
+    while (entry && (entry.type === 'symlink' || entry.type === 'hardlink')) {
+      if (seen.has(entry.name) || seen.size >= MAX_LINKS) {
+        throw new InputError(`${this.label}: link loop at ${path}`);
+      }
+      seen.add(entry.name);
+      const target = linkTarget(entry);
+      if (target === undefined) {
+        throw new InputError(`${this.label}: ${entry.name} links outside the archive (${entry.linkname ?? ''})`);
+      }
+      entry = this.entries.get(target);
+    }
+    return entry?.type === 'file' ? entry : undefined;
+  }
+}
+
+/** Where a link points, as an archive path: symlinks are relative to their directory, hard links to the root. */
+function linkTarget(entry: TarEntry): string | undefined {
+  const link = entry.linkname ?? '';
+  if (entry.type === 'hardlink' || link.startsWith('/')) return archivePath(link);
+  return archivePath(posix.join(posix.dirname(entry.name), link));
+}
