@@ -1,0 +1,114 @@
+/**
+ * The ECR JSON 1.1 endpoint: read and hash the body, verify SigV4, apply injected faults,
+ * dispatch on X-Amz-Target, answer as ECR does, and log the call.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseInput, readBody } from './body.js';
+import { AwsError } from './errors.js';
+import type { Faults } from './faults.js';
+import { Images } from './images.js';
+import { Layers } from './layers.js';
+import { Repositories } from './repositories.js';
+import { verifySignature, type SigningCredentials } from './sigv4.js';
+import type { State } from './state.js';
+import type { CallRecord } from './types.js';
+
+const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
+
+type Operation = (input: Record<string, unknown>) => unknown;
+
+export class EcrApi {
+  readonly layers: Layers;
+  private readonly operations: Record<string, Operation>;
+
+  constructor(
+    private readonly state: State,
+    private readonly credentials: SigningCredentials,
+    private readonly faults: Faults,
+    private readonly calls: CallRecord[],
+  ) {
+    this.layers = new Layers(state);
+    const images = new Images(state);
+    const repositories = new Repositories(state);
+    this.operations = {
+      BatchCheckLayerAvailability: (i) => this.layers.batchCheckLayerAvailability(i),
+      InitiateLayerUpload: (i) => this.layers.initiateLayerUpload(i),
+      UploadLayerPart: (i) => this.layers.uploadLayerPart(i),
+      CompleteLayerUpload: (i) => this.layers.completeLayerUpload(i),
+      PutImage: (i) => images.putImage(i),
+      BatchGetImage: (i) => images.batchGetImage(i),
+      DescribeImages: (i) => images.describeImages(i),
+      CreateRepository: (i) => repositories.createRepository(i),
+      DescribeRepositories: (i) => repositories.describeRepositories(i),
+      GetAuthorizationToken: (i) => repositories.getAuthorizationToken(i),
+    };
+  }
+
+  async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const call = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    const record: CallRecord = { call, status: 0 };
+    const injection = this.faults.pick(call);
+    if (injection.failure && 'reset' in injection.failure) return this.reset(req, record);
+    let response: { status: number; body: unknown } | undefined;
+    try {
+      const body = await readBody(req);
+      verifySignature({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, bodySha256: body.sha256 }, this.credentials, this.state.settings.region);
+      if (injection.latencyMs > 0) await sleep(injection.latencyMs);
+      const operation = this.operations[call];
+      if (!operation) throw new AwsError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target');
+      const input = parseInput(body.bytes);
+      describeInput(record, input);
+      if (injection.failure) {
+        record.injected = true;
+        if ('http500' in injection.failure) {
+          record.error = 'http500';
+          return this.send(res, record, 500, 'Internal Server Error', 'text/plain');
+        }
+        const { exception, message, fields } = injection.failure;
+        throw new AwsError(exception, message ?? `Injected ${exception}`, fields);
+      }
+      response = { status: 200, body: await operation(input) };
+      record.imageDigest ??= (response.body as { image?: { imageId?: { imageDigest?: string } } }).image?.imageId?.imageDigest;
+    } catch (e) {
+      if (!(e instanceof AwsError) && req.destroyed) return; // the client went away mid-request
+      const error = e instanceof AwsError ? e : new AwsError('ServerException', `Internal error: ${(e as Error).message}`);
+      record.error = error.type;
+      response = { status: error.status, body: error.body() };
+    }
+    this.send(res, record, response.status, JSON.stringify(response.body), 'application/x-amz-json-1.1');
+  }
+
+  private send(res: ServerResponse, record: CallRecord, status: number, body: string, contentType: string): void {
+    record.status = status;
+    this.calls.push(record);
+    const bytes = Buffer.from(body);
+    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, 'x-amzn-RequestId': randomUUID() });
+    res.end(bytes);
+  }
+
+  /** Drops the connection once the request body has started to arrive. */
+  private reset(req: IncomingMessage, record: CallRecord): void {
+    record.injected = true;
+    record.error = 'reset';
+    this.calls.push(record);
+    const drop = () => req.socket.destroy();
+    req.once('data', drop);
+    req.once('end', drop);
+  }
+}
+
+/** Copies what the call log shows from an input. */
+function describeInput(record: CallRecord, input: Record<string, unknown>): void {
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  record.repository = str(input.repositoryName);
+  if (Buffer.isBuffer(input.layerPartBlob)) record.bytes = input.layerPartBlob.length;
+  record.partFirstByte = num(input.partFirstByte);
+  record.partLastByte = num(input.partLastByte);
+  record.imageTag = str(input.imageTag);
+  record.imageDigest = str(input.imageDigest);
+  for (const key of Object.keys(record) as (keyof CallRecord)[]) if (record[key] === undefined) delete record[key];
+}
