@@ -30,8 +30,12 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** Replace control characters (escape sequences, CR, newlines) so one event stays one clean line. */
+/** Drop terminal escape sequences and turn other control characters (CR, newlines) into a space: one clean line. */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\s*[\u0000-\u001f\u007f-\u009f]+\s*/g, ' ')
+    .trim();
 }

@@ -6,6 +6,7 @@ import type { Invocation } from '../cli.js';
 import { classify } from '../ecr/classify.js';
 import { type EcrPushError, InterruptedError, UsageError } from '../errors.js';
 import type { PushResult } from '../events.js';
+import { parseReference } from '../reference.js';
 import { describeFailure, failureText, jsonError } from './failure.js';
 import { formatBytes } from './format.js';
 import { createReporter } from './index.js';
@@ -39,10 +40,13 @@ function abortOnSignals(controller: AbortController): () => void {
   };
 }
 
-/** The repository part of a destination or reference, for messages printed before the library parsed it. */
-function repositoryGuess(ref: string): string {
-  const path = ref.includes('/') && /[.:]/.test(ref.split('/')[0]!) ? ref.slice(ref.indexOf('/') + 1) : ref;
-  return path.replace(/@.*$/, '').replace(/:[^/]*$/, '');
+/** The repository named by a destination or reference, for a failure before the library reported its plan. */
+function repositoryOf(ref: string): string {
+  try {
+    return parseReference(ref).repository;
+  } catch {
+    return '';
+  }
 }
 
 export async function runInvocation(inv: Invocation): Promise<number> {
@@ -68,7 +72,7 @@ export async function runInvocation(inv: Invocation): Promise<number> {
   } catch (err) {
     reporter.stop();
     const reference = inv.command === 'push' ? inv.options.destination : inv.options.reference;
-    return fail(classify(err, controller.signal), flags, tracker, repositoryGuess(reference));
+    return fail(classify(err, controller.signal), flags, tracker, repositoryOf(reference));
   } finally {
     stopListening();
   }
