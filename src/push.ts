@@ -1,7 +1,185 @@
+/**
+ * push(): source → plan → transport → result. Opens the source, plans what must go where, asks
+ * ECR which blobs it has, uploads the rest with a worker pool, then puts the manifests, children
+ * first. PutImage is never called after an abort or after any blob failed.
+ */
+import type { Readable } from 'node:stream';
+import { InputError, UsageError } from './errors.js';
+import type { EventSink, PushResult } from './events.js';
+import { openSource } from './image/open.js';
+import { selectImage } from './image/select.js';
+import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
-import type { PushResult } from './events.js';
+import { chooseTags, parseReference } from './reference.js';
+import { checkBlobs } from './ecr/check.js';
+import { classify } from './ecr/classify.js';
+import { createEcrClient, resolvedRegion } from './ecr/client.js';
+import { createRepository, putManifest } from './ecr/images.js';
+import type { Transport } from './ecr/transport.js';
+import { uploadBlob, type UploadSettings } from './ecr/upload.js';
+import { expectedSent, sentAs } from './plan/blob-sends.js';
+import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
+import { createLayerEncoder, layerEncoderKey } from './plan/encoder.js';
+import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
+import { makePlan, type PlannedBlob, type PushPlan } from './plan/plan.js';
+import { runPool } from './plan/pool.js';
+import { renderManifests, type RenderedManifest, type SentBlob } from './plan/render.js';
 
-/** Push a local image to ECR. (Placeholder until the push pipeline lands.) */
-export async function push(_opts: PushOptions): Promise<PushResult> {
-  throw new Error('push is not implemented yet');
+/** Transport-level knobs that are not user options (tests shorten the backoff). */
+export interface PushInternals {
+  upload?: Omit<UploadSettings, 'partSize'>;
+}
+
+interface Tally {
+  uploaded: number;
+  skipped: number;
+  bytesUploaded: number;
+}
+
+/** The bytes to send for a blob: the source stream, gzip-encoded when the plan says so. */
+function openForSend(blobs: BlobStore, blob: PlannedBlob): Readable {
+  const src = blobs.open(blob.source);
+  if (blob.encoding === 'copy') return src;
+  const encoder = createLayerEncoder();
+  src.on('error', (err) => encoder.destroy(err));
+  encoder.on('close', () => src.destroy());
+  return src.pipe(encoder);
+}
+
+function imageUri(registryId: string | undefined, region: string | undefined, repository: string, digest: string): string {
+  if (!registryId || !region) return `${repository}@${digest}`;
+  const suffix = region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com';
+  return `${registryId}.dkr.ecr.${region}${suffix}/${repository}@${digest}`;
+}
+
+/** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */
+async function sendBlobs(
+  t: Transport, plan: PushPlan, blobs: BlobStore, present: Set<string>, cache: CompressionCache,
+  workers: number, settings: UploadSettings, tally: Tally,
+): Promise<Map<string, SentBlob>> {
+  const sent = new Map<string, SentBlob>();
+  await runPool(plan.blobs, workers, t.signal, async (blob, signal) => {
+    const known = expectedSent(blob, cache);
+    if (known && present.has(known.digest)) {
+      sent.set(blob.source.digest, known);
+      tally.skipped++;
+      t.onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: known.size });
+      return;
+    }
+    if (blob.source.size === 0) {
+      throw new InputError(`blob ${blob.source.digest} is empty (zero bytes) and the repository does not have it; ECR cannot store an empty blob`);
+    }
+    t.onEvent({ type: 'blob-start', digest: blob.source.digest, ...(known ? { size: known.size } : {}) });
+    const up = await uploadBlob({ ...t, signal }, {
+      label: blob.source.digest,
+      ...(blob.encoding === 'copy' ? { digest: blob.source.digest } : {}),
+      open: () => openForSend(blobs, blob),
+    }, settings);
+    if (blob.encoding === 'gzip') cache.set(blob.source.digest, { digest: up.digest, size: up.size });
+    sent.set(blob.source.digest, sentAs(blob, up.digest, up.size));
+    if (up.alreadyExisted) tally.skipped++;
+    else {
+      tally.uploaded++;
+      tally.bytesUploaded += up.size;
+    }
+    t.onEvent({ type: 'blob-done', digest: blob.source.digest, size: up.size, alreadyExisted: up.alreadyExisted });
+  });
+  return sent;
+}
+
+/** Put every manifest, children by digest first, then the root once per tag (or untagged). */
+async function putManifests(t: Transport, rendered: RenderedManifest[], tags: string[]): Promise<{ pushed: boolean; registryId?: string }> {
+  let pushed = false;
+  let registryId: string | undefined;
+  for (const m of rendered) {
+    for (const tag of m.isRoot && tags.length > 0 ? tags : [undefined]) {
+      if (t.signal?.aborted) throw t.signal.reason;
+      const { status, registryId: stored } = await putManifest(t, m, tag);
+      pushed ||= status === 'pushed';
+      registryId ??= stored;
+      t.onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, status, ...(tag !== undefined ? { tag } : {}) });
+    }
+  }
+  return registryId ? { pushed, registryId } : { pushed };
+}
+
+function dryRunReport(plan: PushPlan, present: Set<string>, cache: CompressionCache, onEvent: EventSink, tally: Tally): void {
+  for (const blob of plan.blobs) {
+    const known = expectedSent(blob, cache);
+    if (known && present.has(known.digest)) {
+      tally.skipped++;
+      onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: known.size });
+    } else {
+      tally.uploaded++;
+      tally.bytesUploaded += known?.size ?? blob.source.size;
+      const how = known ? '' : ' (gzip-compressed on the way)';
+      onEvent({ type: 'info', message: `dry run: would upload ${blob.source.digest} (${blob.source.size} bytes)${how}` });
+    }
+  }
+}
+
+export async function push(opts: PushOptions & { internals?: PushInternals }): Promise<PushResult> {
+  const onEvent: EventSink = opts.onEvent ?? (() => undefined);
+  const ref = parseReference(opts.destination);
+  const workers = validConcurrency(opts.concurrency);
+  const partSize = validPartSize(opts.partSize);
+  const compression = validCompression(opts.compression);
+  const maxAttempts = validMaxAttempts(opts.maxAttempts);
+  const registryId = opts.registryId ?? ref.registryId;
+  const source = await openSource(opts.source, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.stdin ? { stdin: opts.stdin } : {}) });
+  try {
+    const selected = await selectImage(source, { ...(opts.image ? { image: opts.image } : {}), ...(opts.platform ? { platform: opts.platform } : {}) });
+    const { tags, note } = chooseTags(ref, selected.image.tags, opts.tags);
+    if (note) onEvent({ type: 'info', message: note });
+    const plan = makePlan(selected.root, compression);
+    onEvent({
+      type: 'plan', repository: ref.repository, tags, blobs: plan.blobs.length, manifests: plan.manifests.length,
+      totalBytes: plan.totalBytes, ...(registryId ? { registryId } : {}),
+    });
+    const client = await createEcrClient({
+      ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
+    });
+    const t: Transport = { client, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    const tally: Tally = { uploaded: 0, skipped: 0, bytesUploaded: 0 };
+    const result = (status: PushResult['status']): PushResult => ({
+      status, repository: ref.repository, tags, ...(registryId ? { registryId } : {}),
+      blobs: { total: plan.blobs.length, ...tally }, manifests: [],
+    });
+    if (opts.createRepository && !opts.dryRun) {
+      const made = await createRepository(t);
+      onEvent({ type: 'info', message: made === 'created' ? `created repository ${ref.repository}` : `repository ${ref.repository} already exists` });
+    }
+    const cache = await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey());
+    const toCheck = plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined);
+    const present = await checkBlobs(t, toCheck);
+    if (opts.dryRun) {
+      dryRunReport(plan, present, cache, onEvent, tally);
+      return { ...result('dry-run'), manifests: plan.manifests.map((m) => ({ digest: m.descriptor.digest, mediaType: m.descriptor.mediaType })) };
+    }
+    const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}) };
+    let sent: Map<string, SentBlob>;
+    try {
+      sent = await sendBlobs(t, plan, source.blobs, present, cache, workers, settings, tally);
+    } finally {
+      await cache.save();
+    }
+    const rendered = renderManifests(plan, sent);
+    const root = rendered[rendered.length - 1] as RenderedManifest;
+    if (ref.digest && ref.digest !== root.digest) {
+      throw new UsageError(`the destination names ${ref.digest}, but the image to push is ${root.digest}`);
+    }
+    const { pushed, registryId: stored } = await putManifests(t, rendered, tags);
+    const region = await resolvedRegion(client);
+    return {
+      ...result(pushed ? 'pushed' : 'unchanged'),
+      digest: root.digest,
+      mediaType: root.mediaType,
+      imageUri: imageUri(registryId ?? stored, region, ref.repository, root.digest),
+      manifests: rendered.map((m) => ({ digest: m.digest, mediaType: m.mediaType, ...(m.platform ? { platform: m.platform } : {}) })),
+    };
+  } catch (err) {
+    throw classify(err, opts.signal);
+  } finally {
+    await source.close();
+  }
 }

@@ -1,7 +1,61 @@
+/**
+ * retag(): add tags to an image already in ECR. BatchGetImage reads the manifest exactly as
+ * stored; PutImage puts the same bytes and media type once per new tag. A tag already on the
+ * image is "unchanged".
+ */
+import { UsageError } from './errors.js';
+import type { EventSink, PushResult } from './events.js';
 import type { RetagOptions } from './options.js';
-import type { PushResult } from './events.js';
+import { parseReference, validateTag } from './reference.js';
+import { classify, EcrServiceError } from './ecr/classify.js';
+import { createEcrClient } from './ecr/client.js';
+import { getImage, putManifest } from './ecr/images.js';
+import type { Transport } from './ecr/transport.js';
+import { validMaxAttempts } from './plan/options.js';
+import { sha256 } from './image/digest.js';
 
-/** Add tags to an image already in ECR. (Placeholder until the ECR transport lands.) */
-export async function retag(_opts: RetagOptions): Promise<PushResult> {
-  throw new Error('retag is not implemented yet');
+export async function retag(opts: RetagOptions): Promise<PushResult> {
+  const onEvent: EventSink = opts.onEvent ?? (() => undefined);
+  const ref = parseReference(opts.reference);
+  if (ref.tag === undefined && ref.digest === undefined) {
+    throw new UsageError(`"${opts.reference}" names no image: give repo:tag or repo@sha256:...`);
+  }
+  if (opts.tags.length === 0) throw new UsageError('give at least one new tag');
+  opts.tags.forEach(validateTag);
+  const maxAttempts = validMaxAttempts(opts.maxAttempts);
+  const registryId = opts.registryId ?? ref.registryId;
+  try {
+    const client = await createEcrClient({
+      ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
+    });
+    const t: Transport = { client, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    const id = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag as string };
+    const image = await getImage(t, id);
+    if (!image) {
+      throw new EcrServiceError('ImageNotFoundException', `${opts.reference} is not in repository ${ref.repository}`);
+    }
+    const bytes = Buffer.from(image.manifest, 'utf8');
+    if (sha256(bytes) !== image.digest) {
+      throw new EcrServiceError('ImageDigestDoesNotMatchException', `ECR returned a manifest that does not hash to ${image.digest}`);
+    }
+    const m = { bytes, digest: image.digest, mediaType: image.mediaType };
+    let pushed = false;
+    for (const tag of opts.tags) {
+      const { status } = await putManifest(t, m, tag);
+      pushed ||= status === 'pushed';
+      onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, tag, status });
+    }
+    return {
+      status: pushed ? 'pushed' : 'unchanged',
+      repository: ref.repository,
+      ...(registryId ? { registryId } : {}),
+      tags: opts.tags,
+      digest: m.digest,
+      mediaType: m.mediaType,
+      blobs: { total: 0, uploaded: 0, skipped: 0, bytesUploaded: 0 },
+      manifests: [{ digest: m.digest, mediaType: m.mediaType }],
+    };
+  } catch (err) {
+    throw classify(err, opts.signal);
+  }
 }

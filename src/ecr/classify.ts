@@ -1,0 +1,112 @@
+/**
+ * Any thrown error → an EcrPushError whose `name` selects a row of the exit-code table in
+ * src/errors.ts. Pure: looks only at the error (and the abort signal), never at the network.
+ */
+import {
+  CredentialsError,
+  EcrPushError,
+  InterruptedError,
+  NetworkError,
+  UsageError,
+} from '../errors.js';
+
+/** An ECR (or unknown) failure carried under its own name, e.g. RepositoryNotFoundException. */
+export class EcrServiceError extends EcrPushError {
+  constructor(name: string, message: string, options?: { cause?: unknown; hint?: string }) {
+    super(message, options);
+    this.name = name;
+  }
+}
+
+const CREDENTIAL_NAMES = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+  'MissingAuthenticationTokenException',
+  'AccessDeniedException',
+  'TokenRefreshRequired',
+]);
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH',
+  'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'EPROTO',
+]);
+const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+export const CREDENTIALS_HINT =
+  'the AWS default credential chain looked at: the environment (AWS_ACCESS_KEY_ID, ' +
+  'AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), the shared files ~/.aws/credentials and ~/.aws/config ' +
+  '(profile from --profile or AWS_PROFILE, including SSO: run `aws sso login`), web identity ' +
+  '(AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), the container credentials endpoint and instance metadata';
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $metadata?: unknown;
+  $fault?: unknown;
+  cause?: unknown;
+}
+
+function fieldOf(err: unknown, key: keyof ErrorLike): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const v = (err as ErrorLike)[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Walk `cause` links (network errors are often wrapped). */
+function chain(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let e = err; e !== undefined && e !== null && out.length < 5; e = (e as ErrorLike).cause) {
+    out.push(e);
+    if (typeof e !== 'object') break;
+  }
+  return out;
+}
+
+function interruptedBy(signal: AbortSignal): InterruptedError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof InterruptedError) return reason;
+  return new InterruptedError(reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+}
+
+/** Translate a thrown value into an error the CLI can map to an exit code and a one-line message. */
+export function classify(err: unknown, signal?: AbortSignal): EcrPushError {
+  if (signal?.aborted) return interruptedBy(signal);
+  if (err instanceof EcrPushError) return err;
+  const name = fieldOf(err, 'name') ?? 'Error';
+  const message = fieldOf(err, 'message') ?? String(err);
+  if (CREDENTIAL_NAMES.has(name)) {
+    const text = name === 'CredentialsProviderError'
+      ? 'no usable AWS credentials found'
+      : `AWS rejected the credentials (${name})`;
+    const access = name === 'AccessDeniedException' ? `access denied: ${message}` : text;
+    return new CredentialsError(access, { cause: err, hint: CREDENTIALS_HINT });
+  }
+  if (/region is missing/i.test(message)) {
+    return new UsageError('no AWS region configured', {
+      cause: err,
+      hint: 'pass --region, use the full ACCOUNT.dkr.ecr.REGION.amazonaws.com destination, or set AWS_REGION',
+    });
+  }
+  for (const e of chain(err)) {
+    const code = fieldOf(e, 'code');
+    const n = fieldOf(e, 'name');
+    if ((code && NETWORK_CODES.has(code)) || (n && NETWORK_NAMES.has(n))) {
+      return new NetworkError(`cannot reach ECR: ${code ?? n}${fieldOf(e, 'message') ? ` (${fieldOf(e, 'message')})` : ''}`, { cause: err });
+    }
+  }
+  if (name === 'AbortError') return new InterruptedError('SIGINT');
+  const isService = typeof err === 'object' && err !== null && ('$metadata' in err || '$fault' in err);
+  if (isService) {
+    const serviceName = name === 'ECRServiceException' || name === 'Error' ? 'EcrError' : name;
+    return new EcrServiceError(serviceName, message, { cause: err });
+  }
+  return new EcrServiceError('InternalError', message, { cause: err });
+}

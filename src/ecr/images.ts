@@ -1,0 +1,91 @@
+/**
+ * Manifests in ECR: PutImage with the exact bytes (media type and digest always set, one call
+ * per tag), BatchGetImage to read one back, and CreateRepository.
+ */
+import { MANIFEST_MEDIA_TYPES } from '../plan/media-types.js';
+import { EcrServiceError } from './classify.js';
+import { errorName, repoInput, sendOptions, type Transport } from './transport.js';
+
+export interface ManifestToPut {
+  bytes: Buffer;
+  digest: string;
+  mediaType: string;
+}
+
+export interface StoredImage {
+  manifest: string;
+  mediaType: string;
+  digest: string;
+}
+
+export interface PutOutcome {
+  status: 'pushed' | 'unchanged';
+  /** The registry (account) ECR stored the image in, when it said. */
+  registryId?: string;
+}
+
+/** BatchGetImage for one tag or digest; undefined when ECR does not have it. */
+export async function getImage(t: Transport, id: { imageTag?: string; imageDigest?: string }): Promise<StoredImage | undefined> {
+  const { BatchGetImageCommand } = await import('@aws-sdk/client-ecr');
+  const out = await t.client.send(
+    new BatchGetImageCommand({ ...repoInput(t), imageIds: [id], acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES] }),
+    sendOptions(t),
+  );
+  const image = out.images?.[0];
+  if (!image?.imageManifest || !image.imageId?.imageDigest) return undefined;
+  return {
+    manifest: image.imageManifest,
+    mediaType: image.imageManifestMediaType ?? '',
+    digest: image.imageId.imageDigest,
+  };
+}
+
+/**
+ * Put one manifest under one tag (or none). ImageAlreadyExists, and ImageTagAlreadyExists when the
+ * tag already names this digest, are "unchanged"; any other conflict fails.
+ */
+export async function putManifest(t: Transport, m: ManifestToPut, tag?: string): Promise<PutOutcome> {
+  const { PutImageCommand } = await import('@aws-sdk/client-ecr');
+  try {
+    const out = await t.client.send(
+      new PutImageCommand({
+        ...repoInput(t),
+        imageManifest: m.bytes.toString('utf8'),
+        imageManifestMediaType: m.mediaType,
+        imageDigest: m.digest,
+        ...(tag !== undefined ? { imageTag: tag } : {}),
+      }),
+      sendOptions(t),
+    );
+    const got = out.image?.imageId?.imageDigest;
+    if (got !== undefined && got !== m.digest) {
+      throw new EcrServiceError('ImageDigestDoesNotMatchException', `ECR stored the manifest as ${got}, but ${m.digest} was sent`);
+    }
+    return { status: 'pushed', ...(out.image?.registryId ? { registryId: out.image.registryId } : {}) };
+  } catch (err) {
+    const name = errorName(err);
+    if (name === 'ImageAlreadyExistsException') return { status: 'unchanged' };
+    if (name === 'ImageTagAlreadyExistsException' && tag !== undefined) {
+      const current = await getImage(t, { imageTag: tag });
+      if (current?.digest === m.digest) return { status: 'unchanged' };
+      throw new EcrServiceError(
+        'ImageTagAlreadyExistsException',
+        `tag "${tag}" already names ${current?.digest ?? 'another image'} in the immutable repository ${t.repositoryName}`,
+        { cause: err, hint: 'push under a new tag, or by digest (repo@sha256:...)' },
+      );
+    }
+    throw err;
+  }
+}
+
+/** CreateRepository; one that already exists (maybe created by a concurrent push) is fine. */
+export async function createRepository(t: Transport): Promise<'created' | 'exists'> {
+  const { CreateRepositoryCommand } = await import('@aws-sdk/client-ecr');
+  try {
+    await t.client.send(new CreateRepositoryCommand(repoInput(t)), sendOptions(t));
+    return 'created';
+  } catch (err) {
+    if (errorName(err) === 'RepositoryAlreadyExistsException') return 'exists';
+    throw err;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Destination and image references: `repo`, `repo:tag`, `repo@sha256:…`, and the full
+ * `ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]/repo[:tag|@digest]`, validated against
+ * ECR's rules before anything talks to AWS.
+ */
+import { UsageError } from './errors.js';
+
+export interface EcrReference {
+  /** 12-digit account id, from the registry host. */
+  registryId?: string;
+  /** Region, from the registry host. */
+  region?: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+const HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+export const REPOSITORY_RULE =
+  'ECR repository names are 2-256 characters of lower-case letters, digits and . _ - separators, ' +
+  'with / between path components (pattern (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)';
+export const TAG_RULE =
+  'tags are 1-128 characters of letters, digits, _ . and -, not starting with . or - ' +
+  '(pattern [A-Za-z0-9_][A-Za-z0-9._-]{0,127})';
+
+/** Parse and validate a destination; throws UsageError quoting ECR's rule. */
+export function parseReference(input: string): EcrReference {
+  const ref: EcrReference = { repository: '' };
+  let rest = input.trim();
+  const slash = rest.indexOf('/');
+  const host = slash > 0 ? HOST.exec(rest.slice(0, slash)) : null;
+  if (host) {
+    ref.registryId = host[1];
+    ref.region = host[2];
+    rest = rest.slice(slash + 1);
+  } else if (slash > 0 && rest.slice(0, slash).includes('.amazonaws.com')) {
+    throw new UsageError(`"${rest.slice(0, slash)}" is not an ECR registry host`, {
+      hint: 'the host must look like ACCOUNT.dkr.ecr.REGION.amazonaws.com',
+    });
+  }
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    ref.digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(ref.digest)) {
+      throw new UsageError(`invalid digest "${ref.digest}" in "${input}": expected sha256: and 64 lower-case hex digits`);
+    }
+  }
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    ref.tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  ref.repository = rest;
+  validateRepository(ref.repository, input);
+  if (ref.tag !== undefined) validateTag(ref.tag);
+  return ref;
+}
+
+export function validateRepository(name: string, input = name): void {
+  if (name.length < 2 || name.length > 256 || !REPOSITORY.test(name)) {
+    throw new UsageError(`invalid repository name "${name}" in "${input}": ${REPOSITORY_RULE}`);
+  }
+}
+
+export function validateTag(tag: string): void {
+  if (!TAG.test(tag)) throw new UsageError(`invalid tag "${tag}": ${TAG_RULE}`);
+}
+
+/** The tag part of a source reference (`example.com/app:v1` → `v1`, `v1` → `v1`, `app` → none). */
+export function tagOf(sourceRef: string): string | undefined {
+  const noDigest = sourceRef.split('@')[0] ?? '';
+  const colon = noDigest.lastIndexOf(':');
+  if (colon < 0) return /[/.]/.test(noDigest) || noDigest === '' ? undefined : noDigest;
+  return colon > noDigest.lastIndexOf('/') ? noDigest.slice(colon + 1) : undefined;
+}
+
+export interface ChosenTags {
+  tags: string[];
+  /** Why the first tag was chosen, when the destination named none. */
+  note?: string;
+}
+
+/**
+ * The tags to put: the destination's tag, else the source's own tag when it has exactly one,
+ * else `latest`; then the extra `-t` tags. A digest destination with no tag pushes untagged.
+ */
+export function chooseTags(ref: EcrReference, sourceTags: string[], extra: string[] = []): ChosenTags {
+  for (const t of extra) validateTag(t);
+  let first: string | undefined = ref.tag;
+  let note: string | undefined;
+  if (first === undefined && ref.digest === undefined) {
+    const own = [...new Set(sourceTags.map(tagOf).filter((t): t is string => t !== undefined))];
+    if (own.length === 1 && TAG.test(own[0] as string)) {
+      first = own[0] as string;
+      note = `no tag given: using the source's own tag "${first}"`;
+    } else {
+      first = 'latest';
+      note = own.length === 0
+        ? 'no tag given and the source names none: using "latest"'
+        : `no tag given and the source has ${own.length} tags: using "latest"`;
+    }
+  }
+  const tags = [...new Set([...(first === undefined ? [] : [first]), ...extra])];
+  return note === undefined ? { tags } : { tags, note };
+}
