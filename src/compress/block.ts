@@ -20,6 +20,9 @@ const PROBE_SLICE = 4 * 1024;
 /** A block whose sample deflates to more than this fraction of its size is stored. */
 const PROBE_KEEP_RATIO = 0.95;
 
+/** zlib output buffer: large enough that a block needs few thread-pool round trips. */
+const CHUNK_SIZE = 128 * 1024;
+
 /** The empty final block with fixed Huffman codes: ends a stream whose data is all written. */
 const EMPTY_FINAL = Buffer.from([0x03, 0x00]);
 
@@ -63,6 +66,6 @@ function probeSample(data: Buffer): Buffer {
 
 function deflateRaw(data: Buffer, options: zlib.ZlibOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    zlib.deflateRaw(data, options, (err, out) => (err ? reject(err) : resolve(out)));
+    zlib.deflateRaw(data, { chunkSize: CHUNK_SIZE, ...options }, (err, out) => (err ? reject(err) : resolve(out)));
   });
 }

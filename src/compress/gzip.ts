@@ -7,7 +7,8 @@
  * only on the input bytes, the options and the zlib build (GZIP_ENCODER_VERSION), never on
  * `concurrency`, chunk sizes or thread timing.
  *
- * Memory bound: about concurrency × blockSize × 2 bytes (blocks in flight and their output).
+ * Memory bound: about (concurrency + 1) × blockSize × 2 bytes (blocks in flight, the one being
+ * filled, and their output).
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import os from 'node:os';
@@ -25,7 +26,7 @@ export interface GzipEncoderOptions {
   level?: number;
   /** Input bytes per independently deflated block (default 1 MiB, at least 64 KiB). Part of the output identity. */
   blockSize?: number;
-  /** Blocks deflated at once (default: available CPUs, at least 2). Does not change the output. */
+  /** Blocks in flight at once (default: available CPUs + 1, so no thread waits while the next block fills). Does not change the output. */
   concurrency?: number;
 }
 
@@ -49,7 +50,7 @@ export function createGzipEncoder(opts: GzipEncoderOptions = {}): Transform {
 function resolveOptions(opts: GzipEncoderOptions): Required<GzipEncoderOptions> {
   const level = opts.level ?? DEFAULT_LEVEL;
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism());
+  const concurrency = opts.concurrency ?? os.availableParallelism() + 1;
   if (!Number.isInteger(level) || level < 0 || level > 9) throw new RangeError(`gzip level must be an integer 0–9, got ${level}`);
   if (!Number.isInteger(blockSize) || blockSize < MIN_BLOCK_SIZE) throw new RangeError(`gzip block size must be an integer ≥ ${MIN_BLOCK_SIZE}, got ${blockSize}`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`gzip concurrency must be a positive integer, got ${concurrency}`);
@@ -107,8 +108,8 @@ class ParallelGzipEncoder extends Transform {
       this.#pendingBytes += take;
       offset += take;
       if (this.#pendingBytes === this.#blockSize) {
-        this.#submit(false);
         await this.#writeCompleted(this.#concurrency - 1);
+        this.#submit(false);
       }
     }
     await this.#writeCompleted(this.#concurrency);
