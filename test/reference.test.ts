@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { chooseTags, parseReference, tagOf } from '../src/reference.js';
+
+describe('destination parsing', () => {
+  it.each([
+    ['app', { repository: 'app' }],
+    ['team/app:v1.2', { repository: 'team/app', tag: 'v1.2' }],
+    [`app@sha256:${'a'.repeat(64)}`, { repository: 'app', digest: `sha256:${'a'.repeat(64)}` }],
+    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:latest',
+      { registryId: '123456789012', region: 'eu-west-1', repository: 'team/app', tag: 'latest' }],
+    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app',
+      { registryId: '123456789012', region: 'us-gov-west-1', repository: 'app' }],
+    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/a/b/c:t_1',
+      { registryId: '123456789012', region: 'cn-north-1', repository: 'a/b/c', tag: 't_1' }],
+  ])('reads %s into registry, region, repository, tag and digest', (input, expected) => {
+    expect(parseReference(input)).toEqual(expected);
+  });
+
+  it.each([
+    ['App', 'repository name'],
+    ['a', 'repository name'],
+    ['app:-bad', 'invalid tag'],
+    ['app:' + 'x'.repeat(129), 'invalid tag'],
+    ['app@sha256:1234', 'invalid digest'],
+    ['team//app', 'repository name'],
+    ['foo.dkr.ecr.us-east-1.amazonaws.com/app', 'not an ECR registry host'],
+  ])('refuses %s with a usage error that names the rule', (input, words) => {
+    expect(() => parseReference(input)).toThrowError(expect.objectContaining({ name: 'UsageError', message: expect.stringContaining(words) }));
+  });
+
+  it('quotes the ECR repository pattern when a name is invalid', () => {
+    expect(() => parseReference('Team/App')).toThrow(/\[a-z0-9\]\+\(\?:\[\._-\]\[a-z0-9\]\+\)\*/);
+  });
+});
+
+describe('choosing tags', () => {
+  it('takes the tag of a source reference, not the registry port', () => {
+    expect(tagOf('example.com/fixtures/multilayer:v1')).toBe('v1');
+    expect(tagOf('localhost:5000/app')).toBeUndefined();
+    expect(tagOf('v1')).toBe('v1');
+  });
+
+  it("uses the source's only tag when the destination has none, and says so", () => {
+    const chosen = chooseTags(parseReference('app'), ['example.com/fixtures/multilayer:v1']);
+    expect(chosen.tags).toEqual(['v1']);
+    expect(chosen.note).toMatch(/source's own tag "v1"/);
+  });
+
+  it('falls back to latest when the source has several tags or none, and says so', () => {
+    expect(chooseTags(parseReference('app'), ['a:1', 'a:2'])).toMatchObject({ tags: ['latest'], note: expect.stringMatching(/2 tags/) });
+    expect(chooseTags(parseReference('app'), [])).toMatchObject({ tags: ['latest'], note: expect.stringMatching(/latest/) });
+  });
+
+  it('puts the destination tag first, then the -t tags, each once', () => {
+    expect(chooseTags(parseReference('app:v2'), ['x:v1'], ['extra', 'v2'])).toEqual({ tags: ['v2', 'extra'] });
+  });
+
+  it('pushes a digest destination without a tag', () => {
+    expect(chooseTags(parseReference(`app@sha256:${'b'.repeat(64)}`), ['x:v1'])).toEqual({ tags: [] });
+  });
+
+  it('refuses an invalid -t tag', () => {
+    expect(() => chooseTags(parseReference('app'), [], ['.nope'])).toThrow(/invalid tag/);
+  });
+});
