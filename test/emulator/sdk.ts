@@ -44,3 +44,52 @@ export function sharedImagesDir(): string | undefined {
   const dir = fileURLToPath(new URL('../../../shared/images/', import.meta.url));
   return existsSync(dir) ? dir : undefined;
 }
+
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+
+export interface TestImage {
+  config: Buffer;
+  layer: Buffer;
+  /** Manifest text with a top-level mediaType. */
+  manifest: string;
+  digest: string;
+}
+
+/** A small distinct image (config, one layer, OCI manifest) for the given name. */
+export function testImage(name: string): TestImage {
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', name, rootfs: { type: 'layers', diff_ids: [] } }));
+  const layer = Buffer.from(`layer bytes of ${name}\n`.repeat(50));
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
+  });
+  return { config, layer, manifest, digest: sha256(manifest) };
+}
+
+/** Uploads the image's config and layer. */
+export async function uploadImageBlobs(client: ECRClient, repositoryName: string, image: TestImage): Promise<void> {
+  await uploadBlob(client, repositoryName, image.config);
+  await uploadBlob(client, repositoryName, image.layer);
+}
+
+/** An OCI index over the given images. */
+export function indexOf(images: TestImage[]): string {
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests: images.map((i) => ({ mediaType: OCI_MANIFEST, digest: i.digest, size: Buffer.byteLength(i.manifest) })),
+  });
+}
+
+/** The rejection of `promise`, failing the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error & Record<string, unknown>;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}

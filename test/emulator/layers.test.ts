@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BatchCheckLayerAvailabilityCommand,
+  CompleteLayerUploadCommand,
+  EmptyUploadException,
+  InitiateLayerUploadCommand,
+  InvalidLayerException,
+  InvalidLayerPartException,
+  InvalidParameterException,
+  LayerAlreadyExistsException,
+  LayerPartTooSmallException,
+  RepositoryNotFoundException,
+  UploadLayerPartCommand,
+  UploadNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { useEmulator } from './harness.js';
+import { ecrClient, rejection, sha256, uploadBlob } from './sdk.js';
+
+const h = useEmulator('layers');
+const newRepo = (mutability?: 'MUTABLE' | 'IMMUTABLE') => h.newRepo(mutability);
+
+async function initiate(repositoryName: string): Promise<string> {
+  return (await h.client.send(new InitiateLayerUploadCommand({ repositoryName }))).uploadId!;
+}
+
+function part(repositoryName: string, uploadId: string, partFirstByte: number, bytes: Buffer, partLastByte = partFirstByte + bytes.length - 1) {
+  return h.client.send(new UploadLayerPartCommand({ repositoryName, uploadId, partFirstByte, partLastByte, layerPartBlob: bytes }));
+}
+
+function complete(repositoryName: string, uploadId: string, digest: string) {
+  return h.client.send(new CompleteLayerUploadCommand({ repositoryName, uploadId, layerDigests: [digest] }));
+}
+
+describe('BatchCheckLayerAvailability', () => {
+  it('reports an absent layer as UNAVAILABLE by default and as a MissingLayerDigest failure when set so', async () => {
+    const repositoryName = newRepo();
+    const absent = sha256('absent');
+    const unavailable = await h.client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName, layerDigests: [absent] }));
+    expect(unavailable.layers).toEqual([{ layerDigest: absent, layerAvailability: 'UNAVAILABLE' }]);
+    expect(unavailable.failures).toEqual([]);
+    h.emu.setAbsentLayers('MissingLayerDigest');
+    try {
+      const missing = await h.client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName, layerDigests: [absent] }));
+      expect(missing.layers).toEqual([]);
+      expect(missing.failures).toMatchObject([{ layerDigest: absent, failureCode: 'MissingLayerDigest' }]);
+    } finally {
+      h.emu.setAbsentLayers('UNAVAILABLE');
+    }
+  });
+
+  it('reports a malformed digest as an InvalidLayerDigest failure and a present one as AVAILABLE with its size', async () => {
+    const repositoryName = newRepo();
+    const bytes = Buffer.from('present blob');
+    const present = await uploadBlob(h.client, repositoryName, bytes);
+    const out = await h.client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName, layerDigests: ['sha256:nothex', present] }));
+    expect(out.failures).toMatchObject([{ layerDigest: 'sha256:nothex', failureCode: 'InvalidLayerDigest' }]);
+    expect(out.layers).toEqual([{ layerDigest: present, layerAvailability: 'AVAILABLE', layerSize: bytes.length }]);
+  });
+
+  it('refuses more than 100 digests in one call with InvalidParameterException', async () => {
+    const layerDigests = Array.from({ length: 101 }, (_, i) => sha256(String(i)));
+    const err = await rejection(h.client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName: newRepo(), layerDigests })));
+    expect(err).toBeInstanceOf(InvalidParameterException);
+  });
+
+  it('answers RepositoryNotFoundException for a repository that does not exist', async () => {
+    const err = await rejection(h.client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName: 'no-such-repo', layerDigests: [sha256('x')] })));
+    expect(err).toBeInstanceOf(RepositoryNotFoundException);
+    expect(err.$metadata).toMatchObject({ httpStatusCode: 400 });
+    expect((err.$metadata as { requestId?: string }).requestId).toMatch(/\S/);
+  });
+});
+
+describe('layer upload', () => {
+  it('returns the configured partSize from InitiateLayerUpload, 20 MiB unless changed', async () => {
+    const repositoryName = newRepo();
+    expect((await h.client.send(new InitiateLayerUploadCommand({ repositoryName }))).partSize).toBe(20_971_520);
+    h.emu.setPartSize(10_485_760);
+    try {
+      expect((await h.client.send(new InitiateLayerUploadCommand({ repositoryName }))).partSize).toBe(10_485_760);
+    } finally {
+      h.emu.setPartSize(20_971_520);
+    }
+  });
+
+  it('rejects a part that does not start right after the last byte received, reporting lastValidByteReceived', async () => {
+    const repositoryName = newRepo();
+    const uploadId = await initiate(repositoryName);
+    const early = await rejection(part(repositoryName, uploadId, 10, Buffer.alloc(10)));
+    expect(early).toBeInstanceOf(InvalidLayerPartException);
+    expect(early).toMatchObject({ lastValidByteReceived: -1, uploadId, repositoryName, registryId: h.emu.accountId });
+    expect((await part(repositoryName, uploadId, 0, Buffer.alloc(100))).lastByteReceived).toBe(99);
+    const gap = await rejection(part(repositoryName, uploadId, 150, Buffer.alloc(10)));
+    expect(gap).toBeInstanceOf(InvalidLayerPartException);
+    expect(gap).toMatchObject({ lastValidByteReceived: 99 });
+    const resent = await rejection(part(repositoryName, uploadId, 0, Buffer.alloc(100)));
+    expect(resent).toMatchObject({ name: 'InvalidLayerPartException', lastValidByteReceived: 99 });
+  });
+
+  it('rejects a part whose byte range does not match the bytes sent', async () => {
+    const repositoryName = newRepo();
+    const uploadId = await initiate(repositoryName);
+    await part(repositoryName, uploadId, 0, Buffer.alloc(50));
+    const err = await rejection(part(repositoryName, uploadId, 50, Buffer.alloc(10), 69));
+    expect(err).toBeInstanceOf(InvalidLayerPartException);
+    expect(err).toMatchObject({ lastValidByteReceived: 49 });
+  });
+
+  it('rejects a part larger than the part size with InvalidLayerPartException', async () => {
+    const repositoryName = newRepo();
+    h.emu.setPartSize(1000);
+    try {
+      const uploadId = await initiate(repositoryName);
+      const err = await rejection(part(repositoryName, uploadId, 0, Buffer.alloc(1001)));
+      expect(err).toBeInstanceOf(InvalidLayerPartException);
+      expect(err).toMatchObject({ lastValidByteReceived: -1 });
+      expect((await part(repositoryName, uploadId, 0, Buffer.alloc(1000))).lastByteReceived).toBe(999);
+    } finally {
+      h.emu.setPartSize(20_971_520);
+    }
+  });
+
+  it('refuses at Complete a part under 5 MiB that is not the last one', async () => {
+    const repositoryName = newRepo();
+    const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
+    const err = await rejection(uploadBlob(h.client, repositoryName, bytes, 1024 * 1024));
+    expect(err).toBeInstanceOf(LayerPartTooSmallException);
+  });
+
+  it('accepts parts of the partSize it handed out even when that is under 5 MiB', async () => {
+    const repositoryName = newRepo();
+    h.emu.setPartSize(1000);
+    try {
+      const bytes = Buffer.alloc(2500, 3);
+      expect(await uploadBlob(h.client, repositoryName, bytes, 1000)).toBe(sha256(bytes));
+    } finally {
+      h.emu.setPartSize(20_971_520);
+    }
+  });
+
+  it('stores a blob sent in several parts under the digest of all its bytes', async () => {
+    const repositoryName = newRepo();
+    const bytes = Buffer.alloc(11 * 1024 * 1024 + 17);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = i % 251;
+    const digest = await uploadBlob(h.client, repositoryName, bytes, 5 * 1024 * 1024);
+    expect(digest).toBe(sha256(bytes));
+    expect(h.emu.blobDigests(repositoryName)).toEqual([digest]);
+    const parts = h.emu.calls.filter((c) => c.call === 'UploadLayerPart' && c.repository === repositoryName);
+    expect(parts.map((c) => c.bytes)).toEqual([5 * 1024 * 1024, 5 * 1024 * 1024, 1024 * 1024 + 17]);
+    expect(parts.map((c) => c.partFirstByte)).toEqual([0, 5 * 1024 * 1024, 10 * 1024 * 1024]);
+  });
+
+  it('answers EmptyUploadException when completing an upload that received no parts', async () => {
+    const repositoryName = newRepo();
+    const uploadId = await initiate(repositoryName);
+    expect(await rejection(complete(repositoryName, uploadId, sha256('')))).toBeInstanceOf(EmptyUploadException);
+  });
+
+  it('answers InvalidLayerException when the digest does not match the bytes received', async () => {
+    const repositoryName = newRepo();
+    const uploadId = await initiate(repositoryName);
+    await part(repositoryName, uploadId, 0, Buffer.from('actual bytes'));
+    expect(await rejection(complete(repositoryName, uploadId, sha256('other bytes')))).toBeInstanceOf(InvalidLayerException);
+    expect(h.emu.blobDigests(repositoryName)).toEqual([]);
+  });
+
+  it('answers LayerAlreadyExistsException when the completed layer is already in the repository', async () => {
+    const repositoryName = newRepo();
+    const bytes = Buffer.from('same layer twice');
+    await uploadBlob(h.client, repositoryName, bytes);
+    expect(await rejection(uploadBlob(h.client, repositoryName, bytes))).toBeInstanceOf(LayerAlreadyExistsException);
+  });
+
+  it('keeps layers per repository: a blob in one repository is absent from another', async () => {
+    const [a, b] = [newRepo(), newRepo()];
+    const digest = await uploadBlob(h.client, a, Buffer.from('only in a'));
+    const out = await h.client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName: b, layerDigests: [digest] }));
+    expect(out.layers?.[0]?.layerAvailability).toBe('UNAVAILABLE');
+    expect(await uploadBlob(h.client, b, Buffer.from('only in a'))).toBe(digest);
+  });
+
+  it('answers UploadNotFoundException for an unknown id, an id of another repository, and a completed upload', async () => {
+    const [a, b] = [newRepo(), newRepo()];
+    expect(await rejection(part(a, 'no-such-upload', 0, Buffer.alloc(1)))).toBeInstanceOf(UploadNotFoundException);
+    const uploadId = await initiate(a);
+    expect(await rejection(part(b, uploadId, 0, Buffer.alloc(1)))).toBeInstanceOf(UploadNotFoundException);
+    const bytes = Buffer.from('done');
+    await part(a, uploadId, 0, bytes);
+    await complete(a, uploadId, sha256(bytes));
+    expect(await rejection(part(a, uploadId, 4, Buffer.alloc(1)))).toBeInstanceOf(UploadNotFoundException);
+    expect(await rejection(complete(a, uploadId, sha256(bytes)))).toBeInstanceOf(UploadNotFoundException);
+  });
+
+  it('answers RepositoryNotFoundException when initiating an upload to an unknown repository', async () => {
+    expect(await rejection(initiate('missing-repo'))).toBeInstanceOf(RepositoryNotFoundException);
+  });
+});
