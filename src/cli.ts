@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODES, UsageError } from './errors.js';
+import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import type { AwsOptions, Compression, InspectOptions, PushOptions, RetagOptions } from './options.js';
 import type { RunFlags } from './report/run.js';
 
@@ -15,30 +16,21 @@ export type Invocation =
   | { command: 'inspect'; options: InspectOptions; json: boolean };
 
 const MiB = 1024 * 1024;
-const MIN_PART = 5 * MiB;
-const MAX_PART = 20 * MiB;
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: MiB, mb: 1e6, mib: MiB, g: 1024 * MiB, gb: 1e9, gib: 1024 * MiB };
 
-/** `--part-size`: bytes, or a number with a unit (`20MiB`, `5242880`, `8M`). ECR takes parts of 5 MiB to 20 MiB. */
+/** `--part-size`: bytes, or a number with a unit (`20MiB`, `5242880`, `8M`); the range is the library's. */
 export function parsePartSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  const bytes = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
-  if (!Number.isFinite(bytes)) throw new UsageError(`--part-size must be a size such as 20MiB or 10485760, got '${text}'`);
-  if (bytes < MIN_PART || bytes > MAX_PART) {
-    throw new UsageError(`--part-size must be between 5MiB (${MIN_PART}) and 20MiB (${MAX_PART}) bytes, got '${text}'`);
-  }
-  return bytes;
+  if (!m || unit === undefined) throw new UsageError(`--part-size must be a size such as 20MiB or 10485760, got '${text}'`);
+  return validPartSize(Math.round(Number(m[1]) * unit))!;
 }
 
-/** A whole number in [min, max] for the flag `flag`. */
-export function intInRange(flag: string, min: number, max: number): (text: string) => number {
+/** A whole number for `flag`, then checked by the library's own validator. */
+function wholeNumber(flag: string, check: (n: number) => number | undefined): (text: string) => number {
   return (text) => {
-    const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
-    }
-    return n;
+    if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} must be a whole number, got '${text}'`);
+    return check(Number(text))!;
   };
 }
 
@@ -78,7 +70,7 @@ function addAwsOptions(cmd: Command): Command {
     .option('--region <region>', 'AWS region (default: from the destination host, AWS_REGION or the profile)')
     .option('--registry-id <account>', '12-digit account id of the registry (default: the caller\'s account)', parseRegistryId)
     .option('--endpoint-url <url>', 'ECR endpoint to use instead of the AWS one', parseEndpoint)
-    .option('--max-attempts <n>', 'attempts per AWS request, throttling and 5xx included (default 3)', intInRange('--max-attempts', 1, 20));
+    .option('--max-attempts <n>', 'attempts per AWS request, throttling and 5xx included (default 3)', wholeNumber('--max-attempts', validMaxAttempts));
 }
 
 function addOutputOptions(cmd: Command): Command {
@@ -163,9 +155,9 @@ function buildProgram(found: (inv: Invocation) => void): Command {
     .argument('<destination>', 'repo[:tag], repo@sha256:…, or ACCOUNT.dkr.ecr.REGION.amazonaws.com/repo[:tag]')
     .option('-t, --tag <tag>', 'another tag to put (repeat, or separate with commas)', collectTags);
   addSelectOptions(push)
-    .addOption(new Option('--compression <mode>', 'layers stored uncompressed: gzip them (auto), always gzip, or push as they are').choices(['auto', 'gzip', 'none']))
+    .option('--compression <auto|gzip|none>', 'layers stored uncompressed: gzip them (auto), always gzip, or push as they are', validCompression)
     .option('--part-size <size>', 'bytes per upload part, 5MiB to 20MiB (default 20MiB)', parsePartSize)
-    .option('--concurrency <n>', 'blobs uploaded at once (default 4)', intInRange('--concurrency', 1, 64))
+    .option('--concurrency <n>', 'blobs uploaded at once, 1 to 32 (default 4)', wholeNumber('--concurrency', validConcurrency))
     .option('--create-repository', 'create the repository when it does not exist')
     .option('--dry-run', 'read the image and ask ECR what is missing, but upload and put nothing');
   addOutputOptions(addAwsOptions(push)).action((source: string, destination: string, o: Record<string, unknown>) => {

@@ -25,8 +25,8 @@ export function failureText(f: Failure, err: Error, verbose: boolean): string {
   let text = `ecr-push: ${f.message} (${f.name})\n`;
   if (f.hint !== undefined) text += `hint: ${f.hint}\n`;
   if (verbose) {
-    for (let e: unknown = err; e instanceof Error; e = e.cause) {
-      text += `${e.stack ?? `${e.name}: ${e.message}`}\n`;
+    for (let e: unknown = err, first = true; e instanceof Error; e = e.cause, first = false) {
+      text += `${first ? '' : 'caused by: '}${e.stack ?? `${e.name}: ${e.message}`}\n`;
     }
   }
   return text;

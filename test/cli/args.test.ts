@@ -47,13 +47,14 @@ describe('command line → library options', () => {
   });
 
   it.each([
-    [['a', 'b', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 64, got '0'/],
+    [['a', 'b', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 32, got 0/],
+    [['a', 'b', '--concurrency', '33'], /--concurrency must be a whole number from 1 to 32/],
     [['a', 'b', '--concurrency', '2.5'], /--concurrency/],
     [['a', 'b', '--max-attempts', 'many'], /--max-attempts must be a whole number/],
-    [['a', 'b', '--part-size', '4MiB'], /--part-size must be between 5MiB/],
-    [['a', 'b', '--part-size', '21MiB'], /--part-size must be between 5MiB/],
+    [['a', 'b', '--part-size', '4MiB'], /--part-size must be from 5242880 \(5 MiB\) to 20971520/],
+    [['a', 'b', '--part-size', '21MiB'], /--part-size must be from 5242880 \(5 MiB\) to 20971520/],
     [['a', 'b', '--part-size', 'big'], /--part-size must be a size/],
-    [['a', 'b', '--compression', 'zstd'], /Allowed choices are auto, gzip, none/],
+    [['a', 'b', '--compression', 'zstd'], /--compression must be auto, gzip or none/],
     [['a', 'b', '--platform', 'arm64'], /--platform must be os\/arch/],
     [['a', 'b', '--registry-id', '1234'], /--registry-id must be a 12-digit/],
     [['a', 'b', '--endpoint-url', 'localhost:4566'], /--endpoint-url must be an http/],

@@ -1,0 +1,86 @@
+/**
+ * Spawns the built CLI (`node bin/ecr-push.js`) the way a user or a CI job runs it, with an
+ * environment holding nothing from this machine's AWS setup.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(repoRoot, 'bin', 'ecr-push.js');
+
+/** Why the CLI tests cannot run, or undefined when dist/ is built. */
+export function notBuilt(): string | undefined {
+  return existsSync(join(repoRoot, 'dist', 'cli.js')) ? undefined : 'dist/cli.js is missing: run `npm run build` first';
+}
+
+/** The shared test images folder beside the repository, or undefined when it is absent. */
+export function sharedImages(): string | undefined {
+  const dir = fileURLToPath(new URL('../../../shared/images/', import.meta.url));
+  return existsSync(dir) ? dir : undefined;
+}
+
+/**
+ * PATH plus an empty HOME (TMPDIR is HOME/tmp, empty too): no ~/.aws files, no instance metadata lookups, no CI variables, no
+ * colour forcing. Tests add what they need (usually the emulator's env).
+ */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), 'ecr-push-cli-home-'));
+  mkdirSync(join(home, 'tmp'));
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    TMPDIR: join(home, 'tmp'),
+    AWS_CONFIG_FILE: join(home, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env: Record<string, string>;
+  /** Called with all stderr so far on every chunk (to send a signal at the right moment). */
+  onStderr?: (stderr: string, child: ChildProcess) => void;
+  timeoutMs?: number;
+}
+
+export function runCli(args: string[], opts: RunOptions): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      opts.onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** A TCP port nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
