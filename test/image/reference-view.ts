@@ -4,8 +4,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 /** One image manifest as seen from outside: config digest, diff_ids and platform. */
 export interface SeenManifest {
@@ -95,3 +96,22 @@ export function ociDirFacts(dir: string, ref: string): SeenManifest {
 }
 
 export const isLayoutDir = (dir: string): boolean => existsSync(join(dir, 'oci-layout')) && statSync(join(dir, 'oci-layout')).isFile();
+
+/** skopeo 1.9.3 cannot read a gzipped docker-archive ("unexpected EOF"): give it the tar, written into `dir`. */
+export function forSkopeo(path: string, dir: string): string {
+  const bytes = readFileSync(path);
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return path;
+  const tar = join(dir, `${basename(path)}.tar`);
+  writeFileSync(tar, gunzipSync(bytes));
+  return tar;
+}
+
+/** skopeo's view of a whole simple source: every ref of a layout or oci-archive, every docker-archive entry. */
+export function wholeSourceView(path: string, scratch: string): { tags: string[]; manifests: SeenManifest[] } {
+  if (isLayoutDir(path) || !tarMembers(path).includes('manifest.json')) {
+    const transport = isLayoutDir(path) ? 'oci' : 'oci-archive';
+    const tags = refNames(transport === 'oci' ? readFileSync(join(path, 'index.json')) : tarMember(path, 'index.json')).filter((n): n is string => !!n);
+    return { tags, manifests: tags.flatMap((t) => ociRefView(transport, path, t).manifests) };
+  }
+  return dockerArchiveView(forSkopeo(path, scratch));
+}

@@ -6,11 +6,10 @@
  * (see tool-made/FIXTURES.md) the facts are read straight from the files instead.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSource } from '../../src/image/open.js';
 import { manifestsOf } from '../../src/image/select.js';
@@ -18,6 +17,7 @@ import { platformString } from '../../src/image/descriptor.js';
 import type { ImageSource, ManifestNode } from '../../src/image/types.js';
 import {
   dockerArchiveView,
+  forSkopeo,
   hasSkopeo,
   isLayoutDir,
   ociDirFacts,
@@ -49,7 +49,6 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const magic = (file: string): Buffer => (statSync(file).isFile() ? readFileSync(file).subarray(0, 6) : Buffer.alloc(0));
 const isXz = (file: string): boolean => magic(file).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
-const isGzip = (file: string): boolean => magic(file)[0] === 0x1f && magic(file)[1] === 0x8b;
 
 const seen = (m: ManifestNode): SeenManifest => ({
   config: m.config.digest,
@@ -69,14 +68,6 @@ async function openLikeAUser(path: string): Promise<ImageSource> {
   return openSource('-', { stdin: xz.stdout });
 }
 
-/** skopeo 1.9.3 cannot read a gzipped docker-archive ("unexpected EOF"): give it the tar. */
-function forSkopeo(path: string): string {
-  if (!isGzip(path)) return path;
-  const tar = join(scratch, `${basename(path)}.tar`);
-  writeFileSync(tar, gunzipSync(readFileSync(path)));
-  return tar;
-}
-
 describe.skipIf(skipReason !== '')(`shared image archives read like skopeo reads them${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   it.each(all.map((p) => [relative(SHARED, p), p]))('%s: same configs, diff_ids, platforms and tags as skopeo', async (_name, path) => {
     const members = isLayoutDir(path) ? readdirSync(path) : tarMembers(path);
@@ -89,7 +80,7 @@ describe.skipIf(skipReason !== '')(`shared image archives read like skopeo reads
     try {
       const mine = ours(source);
       if (members.includes('manifest.json')) {
-        const theirs = dockerArchiveView(forSkopeo(path));
+        const theirs = dockerArchiveView(forSkopeo(path, scratch));
         if (!members.includes('index.json')) {
           // Legacy docker save: one image per manifest.json entry, in order.
           expect(mine.manifests).toEqual(theirs.manifests);

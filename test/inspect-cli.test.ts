@@ -1,0 +1,109 @@
+/**
+ * `ecr-push inspect` through the real CLI process (`node bin/ecr-push.js`, after `npm run build`)
+ * on every fixture in fixtures/: good ones print JSON that agrees with skopeo; corrupt ones exit 3
+ * with a one-line message naming the problem. A preloaded guard makes any network connection
+ * crash the process, so "never touches the network" is checked too.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { InspectNode, InspectReport } from '../src/inspect.js';
+import { hasSkopeo, wholeSourceView, type SeenManifest } from './image/reference-view.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURES = join(ROOT, 'fixtures');
+const NO_NETWORK = `data:text/javascript,${encodeURIComponent(
+  "import net from 'node:net'; net.Socket.prototype.connect = function () { throw new Error('inspect opened a network connection'); };",
+)}`;
+const scratch = mkdtempSync(join(tmpdir(), 'ecr-push-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function cli(args: string[], input?: Buffer, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import', NO_NETWORK, join(ROOT, 'bin', 'ecr-push.js'), ...args], {
+    cwd: ROOT,
+    input,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+function manifests(node: InspectNode): SeenManifest[] {
+  if (node.kind === 'index') return node.children.flatMap(manifests);
+  return [{ config: node.config.digest, diffIds: node.diffIds, platform: node.platform ?? '' }];
+}
+
+/** The error lines of stderr (the CLI may add one `hint:` line of advice). */
+const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l !== '' && !l.startsWith('hint: '));
+
+const built = existsSync(join(ROOT, 'dist', 'cli.js'));
+const GOOD = ['oci-layout', 'oci-archive.tar', 'docker-archive.tar', 'docker-archive.tar.gz', 'oci-index'];
+
+describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipped: run npm run build first)'}`, () => {
+  it.skipIf(!hasSkopeo).each(GOOD)('inspect %s --json shows the configs, diff_ids, platforms and tags skopeo reports', (name) => {
+    const r = cli(['inspect', `fixtures/${name}`, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as InspectReport;
+    const theirs = wholeSourceView(join(FIXTURES, name), scratch);
+    expect(report.images.flatMap((i) => manifests(i.root))).toEqual(theirs.manifests);
+    expect(report.images.flatMap((i) => i.tags)).toEqual(theirs.tags);
+  });
+
+  it('inspect shows every blob with digest, size, media type and whether it is compressed', () => {
+    const report = JSON.parse(cli(['inspect', 'fixtures/oci-layout', '--json']).stdout) as InspectReport;
+    const root = report.images[0]!.root;
+    expect(root.kind).toBe('manifest');
+    if (root.kind !== 'manifest') return;
+    const manifest = JSON.parse(readFileSync(join(FIXTURES, 'oci-layout', 'blobs', ...root.digest.split(':')), 'utf8'));
+    expect(root.layers.map(({ digest, size, mediaType }) => ({ digest, size, mediaType }))).toEqual(manifest.layers);
+    expect(root.layers.every((l) => l.compressed && l.present)).toBe(true);
+    expect(report.format).toBe('oci-layout');
+    expect(report.images[0]!.pushablePlatforms).toEqual(['linux/amd64']);
+  });
+
+  it('inspect --platform picks one manifest of the two-platform index', () => {
+    const r = cli(['inspect', 'fixtures/oci-index', '--platform', 'linux/arm64', '--json']);
+    expect(r.code).toBe(0);
+    const root = (JSON.parse(r.stdout) as InspectReport).images[0]!.root;
+    expect(root.kind === 'manifest' && root.platform).toBe('linux/arm64');
+  });
+
+  it('inspect - reads a gzipped archive from standard input and leaves no temporary file behind', () => {
+    const tmp = mkdtempSync(join(scratch, 'tmpdir-'));
+    const viaFile = cli(['inspect', 'fixtures/docker-archive.tar', '--json']);
+    const viaStdin = cli(['inspect', '-', '--json'], readFileSync(join(FIXTURES, 'docker-archive.tar.gz')), { TMPDIR: tmp });
+    expect(viaStdin.code).toBe(0);
+    const a = JSON.parse(viaFile.stdout) as InspectReport;
+    const b = JSON.parse(viaStdin.stdout) as InspectReport;
+    expect(b.compression).toBe('gzip');
+    expect(b.images).toEqual(a.images);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  const CORRUPT: [string, RegExp][] = [
+    ['flipped-byte.tar', /does not match its digest/],
+    ['truncated.tar', /truncated tar/],
+    ['missing-blob', /blob sha256:[a-f0-9]{64} .*is missing/],
+    ['path-traversal', /invalid digest/],
+    ['empty.tar', /empty file/],
+    ['random.bin', /not a tar archive/],
+    ['not-a-layout', /not an OCI image layout/],
+  ];
+  it.each(CORRUPT)('inspect corrupt/%s exits 3 with one line naming the problem', (name, problem) => {
+    const r = cli(['inspect', `fixtures/corrupt/${name}`, '--json']);
+    expect(r.code).toBe(3);
+    const lines = errorLines(r.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(problem);
+    expect(lines[0]).toContain(`fixtures/corrupt/${name}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('every corrupt fixture on disk is covered by a test', () => {
+    expect(readdirSync(join(FIXTURES, 'corrupt')).sort()).toEqual(CORRUPT.map(([n]) => n).sort());
+  });
+});
