@@ -3,6 +3,10 @@
  * index.json defines the images; manifest.json adds RepoTags. Entries index.json does not list
  * (Docker 25.0.0-25.0.2 saved by id writes `"manifests": null`) use the stored manifest blob whose
  * config matches, else a manifest built as for legacy archives.
+ *
+ * Docker 25.0.0 could store a manifest's layers in another order than the config's diff_ids. Such a
+ * manifest is still the image (its bytes define the digest), so it is read and pushed as stored:
+ * `layers` keep the stored order and `diffIds` the config's; inspect flags the difference.
  */
 import { isObject } from './descriptor.js';
 import { digestOfBlobPath } from './digest.js';
