@@ -27,10 +27,12 @@ export type { OpenOptions };
 const HEAD = 512;
 
 export async function openSource(location: string, opts: OpenOptions & { stdin?: Readable } = {}): Promise<ImageSource> {
-  if (location === '-') return openStdin(opts.stdin ?? process.stdin, opts);
+  if (location === '-') return openStream(opts.stdin ?? process.stdin, 'standard input', '-', opts);
   const st = await stat(location).catch(() => undefined);
   if (!st) throw new InputError(`${location}: no such file or directory`);
   if (st.isDirectory()) return readTree(new DirTree(location, location), 'dir', location);
+  // A pipe such as `<(xz -dc image.tar.xz)` can be read once only: copy it like standard input.
+  if (!st.isFile()) return openStream(createReadStream(location), location, location, opts);
   if (st.size === 0) throw new InputError(`${location} is an empty file, not an image archive`);
   const head = await fileHead(location, HEAD);
   const kind = detectCompression(head);
@@ -39,13 +41,13 @@ export async function openSource(location: string, opts: OpenOptions & { stdin?:
   return openTar(temp.path, location, location, kind, temp);
 }
 
-async function openStdin(stdin: Readable, opts: OpenOptions): Promise<ImageSource> {
-  const label = 'standard input';
-  const { head, rest } = await peek(stdin, 6);
+/** Standard input or a pipe: copied (decompressed) once into a private temporary file. */
+async function openStream(stream: Readable, label: string, location: string, opts: OpenOptions): Promise<ImageSource> {
+  const { head, rest } = await peek(stream, 6);
   if (head.length === 0) throw new InputError(`${label} is empty, not an image archive`);
   const kind = detectCompression(head);
   const temp = await spool(head, rest, kind, label, opts);
-  return openTar(temp.path, label, '-', kind, temp);
+  return openTar(temp.path, label, location, kind, temp);
 }
 
 async function openTar(file: string, label: string, location: string, compression?: Compression, temp?: TempFile): Promise<ImageSource> {

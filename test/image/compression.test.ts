@@ -56,6 +56,15 @@ describe('standard input and the private temporary file', () => {
     expect(await tagsOf('-', stdin)).toEqual(['v1']);
   });
 
+  it.skipIf(!has('mkfifo'))('a named pipe (like <(xz -dc image.tar.xz)) is read once, like standard input', async () => {
+    const fifo = join(scratch, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', fixture('docker-archive.tar.gz'), fifo]);
+    const written = new Promise((done) => writer.once('exit', done));
+    expect(await tagsOf(fifo)).toEqual(await tagsOf(fixture('docker-archive.tar')));
+    await written;
+  });
+
   it('empty standard input is an input error', async () => {
     await expect(openSource('-', { stdin: Readable.from([]) })).rejects.toThrow(/^standard input is empty/);
   });
