@@ -15,7 +15,8 @@ export async function createReporter(
   env: NodeJS.ProcessEnv,
 ): Promise<Reporter> {
   if (flags.quiet) return quietReporter;
-  if (!out.isTTY || isCi(env)) return plainReporter({ out, verbose: flags.verbose });
+  // A terminal of width 0 (a pty nobody sized) would make the spinner's redraw arithmetic divide by zero.
+  if (!out.isTTY || isCi(env) || !out.columns) return plainReporter({ out, verbose: flags.verbose });
   const { supportsColorStderr } = await import('chalk');
   const terminalLevel = (supportsColorStderr ? supportsColorStderr.level : 0) as ColorLevel;
   const { ttyReporter } = await import('./tty.js');

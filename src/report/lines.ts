@@ -21,7 +21,7 @@ export function startLine(e: EventOf<'blob-start'>): string {
 export function progressText(done: number, size: number | undefined, elapsedMs: number): string {
   const total = size === undefined ? '' : `/${formatBytes(size)}`;
   const percent = size ? ` ${Math.floor((done * 100) / size)}%` : '';
-  const rate = formatRate(done, elapsedMs);
+  const rate = done > 0 ? formatRate(done, elapsedMs) : '';
   return `${formatBytes(done)}${total}${percent}${rate ? ` ${rate}` : ''}`;
 }
 

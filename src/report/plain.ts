@@ -15,7 +15,7 @@ export interface PlainReporterOptions extends ReporterOptions {
 export function plainReporter(opts: PlainReporterOptions): Reporter {
   const now = opts.now ?? Date.now;
   const every = opts.progressEveryMs ?? 5000;
-  const started = new Map<string, number>();
+  const started = new Map<string, { at: number; size?: number }>();
   const lastLine = new Map<string, number>();
   const write = (line: string): void => {
     opts.out.write(`${line}\n`);
@@ -28,20 +28,21 @@ export function plainReporter(opts: PlainReporterOptions): Reporter {
       case 'blob-skipped':
         return write(skippedLine(e));
       case 'blob-start':
-        started.set(e.digest, now());
+        started.set(e.digest, { at: now(), ...(e.size === undefined ? {} : { size: e.size }) });
         lastLine.set(e.digest, now());
         return write(startLine(e));
       case 'blob-progress': {
         const t = now();
         if (t - (lastLine.get(e.digest) ?? 0) < every) return;
         lastLine.set(e.digest, t);
-        return write(`  ${shortDigest(e.digest)} ${progressText(e.done, e.size, t - (started.get(e.digest) ?? t))}`);
+        const start = started.get(e.digest);
+        return write(`  ${shortDigest(e.digest)} ${progressText(e.done, e.size ?? start?.size, t - (start?.at ?? t))}`);
       }
       case 'blob-done': {
         const start = started.get(e.digest);
         started.delete(e.digest);
         lastLine.delete(e.digest);
-        return write(doneLine(e, start === undefined ? undefined : now() - start));
+        return write(doneLine(e, start === undefined ? undefined : now() - start.at));
       }
       case 'manifest':
         return write(manifestLine(e));

@@ -96,10 +96,9 @@ async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Pro
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   try {
-    const mod = await import('../inspect.js');
-    const report = await mod.inspect({ ...inv.options, signal: controller.signal });
-    const format = (mod as unknown as Record<string, unknown>).formatInspect;
-    const text = inv.json || typeof format !== 'function' ? `${JSON.stringify(report, null, 2)}\n` : String(format(report));
+    const { inspect, formatInspect } = await import('../inspect.js');
+    const report = await inspect({ ...inv.options, signal: controller.signal });
+    const text = inv.json ? JSON.stringify(report, null, 2) : formatInspect(report);
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return 0;
   } catch (err) {

@@ -6,7 +6,7 @@ import { Chalk } from 'chalk';
 import ora from 'ora';
 import type { PushEvent } from '../events.js';
 import type { ColorLevel } from './color.js';
-import { formatBytes, oneLine, shortDigest } from './format.js';
+import { formatBytes, formatRate, oneLine, shortDigest } from './format.js';
 import { doneLine, manifestLine, planLine, progressText, requestLine, retryLine, skippedLine } from './lines.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 
@@ -23,12 +23,15 @@ export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Repo
   const active = new Map<string, Active>();
   const totals = { blobs: 0, finished: 0, bytes: 0, sent: 0 };
   let repository = '';
+  let firstStart: number | undefined;
 
   const log = (line: string): void => {
     opts.out.write(`${line}\n`);
   };
   const refresh = (): void => {
-    const head = `${repository ? `${repository}: ` : ''}${totals.finished}/${totals.blobs} blobs, ${formatBytes(totals.sent)} sent`;
+    const rate = firstStart === undefined ? '' : formatRate(totals.sent, now() - firstStart);
+    const head = `${repository ? `${repository}: ` : ''}${totals.finished}/${totals.blobs} blobs, ` +
+      `${formatBytes(totals.sent)} of ${formatBytes(totals.bytes)} sent${totals.sent > 0 && rate ? `, ${rate}` : ''}`;
     const lines = [...active].map(([digest, a]) => `  ${c.cyan('↑')} ${shortDigest(digest)} ${progressText(a.done, a.size, now() - a.start)}`);
     spinner.text = [head, ...lines].join('\n');
     if (!spinner.isSpinning) spinner.start();
@@ -47,6 +50,7 @@ export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Repo
         log(c.dim(`${c.yellow('=')} ${skippedLine(e)}`));
         break;
       case 'blob-start':
+        firstStart ??= now();
         active.set(e.digest, { start: now(), done: 0, ...(e.size === undefined ? {} : { size: e.size }) });
         break;
       case 'blob-progress': {
@@ -86,7 +90,7 @@ export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Repo
   return {
     onEvent,
     stop: () => {
-      spinner.stop();
+      if (spinner.isSpinning) spinner.stop();
     },
   };
 }

@@ -9,18 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+export { sharedImagesDir as sharedImages } from '../emulator/sdk.js';
+
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repoRoot, 'bin', 'ecr-push.js');
 
 /** Why the CLI tests cannot run, or undefined when dist/ is built. */
 export function notBuilt(): string | undefined {
   return existsSync(join(repoRoot, 'dist', 'cli.js')) ? undefined : 'dist/cli.js is missing: run `npm run build` first';
-}
-
-/** The shared test images folder beside the repository, or undefined when it is absent. */
-export function sharedImages(): string | undefined {
-  const dir = fileURLToPath(new URL('../../../shared/images/', import.meta.url));
-  return existsSync(dir) ? dir : undefined;
 }
 
 /**
