@@ -6,7 +6,7 @@ import { InputError } from './errors.js';
 import { platformString } from './image/descriptor.js';
 import { isCompressedType } from './image/media-types.js';
 import { openSource } from './image/open.js';
-import { manifestsOf, selectImage } from './image/select.js';
+import { manifestsOf, selectImage, sourceName } from './image/select.js';
 import type { Descriptor, ImageNode, ImageSource, ManifestNode, SourceFormat, SourceImage } from './image/types.js';
 import type { InspectOptions } from './options.js';
 
@@ -109,7 +109,7 @@ async function verify(source: ImageSource, images: { image: SourceImage; root: I
     if (!manifests.some((m) => m.missing.length === 0)) {
       const m = manifests.find((x) => x.missing.length > 0);
       const what = m ? `blob ${m.missing[0]} (referenced by manifest ${m.descriptor.digest})` : 'every platform manifest';
-      throw new InputError(`${what} is missing from ${source.location}; image ${image.position} cannot be pushed`);
+      throw new InputError(`${what} is missing from ${sourceName(source)}; image ${image.position} cannot be pushed`);
     }
     for (const d of manifests.flatMap((x) => [x.config, ...x.layers])) {
       if (seen.has(d.digest) || !source.blobs.has(d.digest)) continue;

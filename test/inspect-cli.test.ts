@@ -5,7 +5,7 @@
  * crash the process, so "never touches the network" is checked too.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,39 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     expect(b.compression).toBe('gzip');
     expect(b.images).toEqual(a.images);
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('inspect of an index whose arm64 layer is absent says only linux/amd64 is pushable, and still exits 0', () => {
+    const dir = join(scratch, 'partial-index');
+    cpSync(join(FIXTURES, 'oci-index'), dir, { recursive: true });
+    const full = JSON.parse(cli(['inspect', 'fixtures/oci-index', '--json']).stdout) as InspectReport;
+    const root = full.images[0]!.root;
+    if (root.kind !== 'index' || root.children[1]!.kind !== 'manifest') throw new Error('expected an index of manifests');
+    const armOnly = root.children[1]!.layers[1]!.digest;
+    unlinkSync(join(dir, 'blobs', ...armOnly.split(':')));
+
+    const r = cli(['inspect', dir, '--json']);
+    expect(r.code).toBe(0);
+    const image = (JSON.parse(r.stdout) as InspectReport).images[0]!;
+    expect(image.pushablePlatforms).toEqual(['linux/amd64']);
+    const arm = image.root.kind === 'index' ? image.root.children[1]! : undefined;
+    expect(arm?.kind === 'manifest' && [arm.pushable, arm.layers[1]!.present]).toEqual([false, false]);
+
+    const text = cli(['inspect', dir]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('pushable platforms: linux/amd64\n');
+    expect(text.stdout).toMatch(new RegExp(`layer +${armOnly}.*MISSING`));
+  });
+
+  it('inspect without --json prints the format, tags, platforms and digests as text', () => {
+    const r = cli(['inspect', 'fixtures/docker-archive.tar']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(cli(['inspect', 'fixtures/docker-archive.tar', '--json']).stdout) as InspectReport;
+    const root = report.images[0]!.root;
+    expect(r.stdout).toContain('docker-archive');
+    expect(r.stdout).toContain('example.com/fixtures/small:v1');
+    expect(r.stdout).toContain(`linux/amd64: manifest ${root.digest}`);
+    if (root.kind === 'manifest') for (const l of root.layers) expect(r.stdout).toContain(l.digest);
   });
 
   const CORRUPT: [string, RegExp][] = [

@@ -8,6 +8,11 @@ export interface SelectBehaviour {
   allowMissing?: boolean;
 }
 
+/** How messages name a source: its path, or `standard input`. */
+export function sourceName(source: ImageSource): string {
+  return source.location === '-' ? 'standard input' : source.location;
+}
+
 /** `1 (a:1, b:2)` per image, for error messages. */
 function describeChoices(images: SourceImage[]): string {
   return images.map((i) => `${i.position} (${i.tags.length ? i.tags.join(', ') : `untagged ${i.root.descriptor.digest.slice(0, 19)}`})`).join('; ');
@@ -17,12 +22,12 @@ function pickImage(source: ImageSource, wanted: string | undefined): SourceImage
   const { images } = source;
   if (wanted === undefined || wanted === '') {
     if (images.length === 1) return images[0]!;
-    throw new InputError(`${source.location} holds ${images.length} images; choose one with --image: ${describeChoices(images)}`);
+    throw new InputError(`${sourceName(source)} holds ${images.length} images; choose one with --image: ${describeChoices(images)}`);
   }
   const found = /^\d+$/.test(wanted)
     ? images.find((i) => i.position === Number(wanted))
     : images.find((i) => i.tags.includes(wanted)) ?? images.filter((i) => i.tags.some((t) => tagMatches(t, wanted)))[0];
-  if (!found) throw new InputError(`${source.location} has no image ${JSON.stringify(wanted)}; choices: ${describeChoices(images)}`);
+  if (!found) throw new InputError(`${sourceName(source)} has no image ${JSON.stringify(wanted)}; choices: ${describeChoices(images)}`);
   return found;
 }
 
@@ -74,10 +79,10 @@ function pickPlatform(source: ImageSource, image: SourceImage, wanted: Platform)
   if (match) return match;
   const want = platformString(wanted);
   if (absentOf(image.root).some((d) => platformMatches(d.platform, wanted))) {
-    throw new InputError(`${source.location}: platform ${want} is listed but its manifest is not in the archive`);
+    throw new InputError(`${sourceName(source)}: platform ${want} is listed but its manifest is not in the archive`);
   }
   const offered = manifestsOf(image.root).map((m) => describePlatform(m.platform));
-  throw new InputError(`${source.location}: image ${image.position} has no platform ${want}; platforms: ${offered.join(', ')}`);
+  throw new InputError(`${sourceName(source)}: image ${image.position} has no platform ${want}; platforms: ${offered.join(', ')}`);
 }
 
 function checkPushable(source: ImageSource, node: ImageNode): void {
@@ -90,7 +95,7 @@ function checkPushable(source: ImageSource, node: ImageNode): void {
   ].filter(Boolean).join(', ');
   const pushable = pushablePlatforms(node);
   const advice = node.kind === 'index' && pushable.length ? `; pushable with --platform: ${pushable.join(', ')}` : '';
-  throw new InputError(`${source.location}: cannot push ${node.descriptor.digest}: ${what}${advice}`);
+  throw new InputError(`${sourceName(source)}: cannot push ${node.descriptor.digest}: ${what}${advice}`);
 }
 
 /**
