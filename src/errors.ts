@@ -86,8 +86,14 @@ export function exitCodeForName(name: string): number {
   return row ? row.code : 25;
 }
 
-/** The hint of a table row, with `{repository}` filled in (or a placeholder when unknown). */
+/** Hints for ECR exceptions outside the table (they exit 25 like any unlisted exception). */
+const UNLISTED_HINTS: Readonly<Record<string, string>> = {
+  ImageNotFoundException: 'check the tag or digest with `aws ecr describe-images --repository-name {repository}`',
+};
+
+/** The hint for an error name, with `{repository}` filled in (or a placeholder when unknown). */
 export function hintForName(name: string, repository?: string): string | undefined {
-  const row = EXIT_CODES.find((r) => r.names.includes(name)) ?? EXIT_CODES.find((r) => r.names.includes('EcrError'));
-  return row?.hint?.replaceAll('{repository}', repository ?? 'REPOSITORY');
+  const row = EXIT_CODES.find((r) => r.names.includes(name));
+  const hint = row ? row.hint : (UNLISTED_HINTS[name] ?? EXIT_CODES.find((r) => r.names.includes('EcrError'))?.hint);
+  return hint?.replaceAll('{repository}', repository ?? 'REPOSITORY');
 }

@@ -95,6 +95,12 @@ describe.skipIf(skip)(`ecr-push tag${skip ? ` (skipped: ${skip})` : ''}`, () => 
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', repository: 'tag/fixed', error: { name: 'ImageTagAlreadyExistsException', exitCode: 11 } });
   });
 
+  it('exits 25 and suggests describe-images when the image to retag is not in the repository', async () => {
+    const run = await runCli(['tag', 'tag/oci:missing', 'v9'], { env: env() });
+    expect(run.code, run.stderr).toBe(25);
+    expect(run.stderr).toMatch(/\(ImageNotFoundException\)\nhint: .*aws ecr describe-images --repository-name tag\/oci/);
+  });
+
   it('rejects a reference without tag or digest, and an invalid new tag, as usage errors', async () => {
     const noTag = await runCli(['tag', 'tag/oci', 'v3'], { env: env() });
     expect(noTag.code).toBe(2);
