@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { checkDigest, isDigest, VerifyStream } from './digest.js';
-import { collect, failedStream, type FileTree } from './tree.js';
+import { asInputError, collect, failedStream, type FileTree } from './tree.js';
 import type { BlobStore, Descriptor } from './types.js';
 
 /** Where each blob lives in the tree; undefined when the source does not hold it. */
@@ -29,7 +29,7 @@ export function treeBlobStore(tree: FileTree, locate: BlobLocator): BlobStore {
       }
       const verify = new VerifyStream({ digest, size }, where(path));
       const raw = tree.stream(path);
-      raw.on('error', (err) => verify.destroy(err));
+      raw.on('error', (err) => verify.destroy(asInputError(err, where(path)) as Error));
       return raw.pipe(verify);
     } catch (err) {
       return failedStream(err as Error);

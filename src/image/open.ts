@@ -19,7 +19,7 @@ import { readIndexJson, readOciImages } from './oci-layout.js';
 import { looksLikeTar } from './tar-index.js';
 import { TarTree } from './tar-tree.js';
 import type { TempFile } from './tempfile.js';
-import type { FileTree } from './tree.js';
+import { asInputError, type FileTree } from './tree.js';
 import type { ImageNode, ImageSource, OpenOptions, SourceFormat, SourceImage } from './types.js';
 
 export type { OpenOptions };
@@ -27,6 +27,14 @@ export type { OpenOptions };
 const HEAD = 512;
 
 export async function openSource(location: string, opts: OpenOptions & { stdin?: Readable } = {}): Promise<ImageSource> {
+  try {
+    return await openLocation(location, opts);
+  } catch (err) {
+    throw asInputError(err, location === '-' ? 'standard input' : location);
+  }
+}
+
+async function openLocation(location: string, opts: OpenOptions & { stdin?: Readable }): Promise<ImageSource> {
   if (location === '-') return openStream(opts.stdin ?? process.stdin, 'standard input', '-', opts);
   const st = await stat(location).catch(() => undefined);
   if (!st) throw new InputError(`${location}: no such file or directory`);

@@ -52,3 +52,10 @@ export function failedStream(err: Error): Readable {
     },
   });
 }
+
+/** A file-system error (EACCES, EIO, ...) becomes an InputError naming the source; others pass unchanged. */
+export function asInputError(err: unknown, label: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || e instanceof InputError || typeof e.syscall !== 'string') return err;
+  return new InputError(`${label}: cannot read (${e.message.split('\n')[0]})`, { cause: e });
+}
