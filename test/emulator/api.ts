@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseInput, readBody } from './body.js';
+import { BufferPool, parseInput, readBody, type ReceivedBody } from './body.js';
 import { AwsError } from './errors.js';
 import type { Faults } from './faults.js';
 import { Images } from './images.js';
@@ -21,6 +21,7 @@ type Operation = (input: Record<string, unknown>) => unknown;
 
 export class EcrApi {
   readonly layers: Layers;
+  private readonly pool = new BufferPool();
   private readonly operations: Record<string, Operation>;
 
   constructor(
@@ -50,16 +51,20 @@ export class EcrApi {
     const target = String(req.headers['x-amz-target'] ?? '');
     const call = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
     const record: CallRecord = { call, status: 0 };
+    const arrived = performance.now();
+    let bodyIn = arrived;
     const injection = this.faults.pick(call);
     if (injection.failure && 'reset' in injection.failure) return this.reset(req, record);
     let response: { status: number; body: unknown } | undefined;
+    let body: ReceivedBody | undefined;
     try {
-      const body = await readBody(req);
+      body = await readBody(req, this.pool);
+      bodyIn = performance.now();
       verifySignature({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, bodySha256: body.sha256 }, this.credentials, this.state.settings.region);
       if (injection.latencyMs > 0) await sleep(injection.latencyMs);
       const operation = this.operations[call];
       if (!operation) throw new AwsError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target');
-      const input = parseInput(body.bytes);
+      const input = parseInput(body);
       describeInput(record, input);
       if (injection.failure) {
         record.injected = true;
@@ -77,7 +82,11 @@ export class EcrApi {
       const error = e instanceof AwsError ? e : new AwsError('ServerException', `Internal error: ${(e as Error).message}`);
       record.error = error.type;
       response = { status: error.status, body: error.body() };
+    } finally {
+      this.pool.release(body?.blob);
     }
+    record.handlingMs = performance.now() - bodyIn;
+    record.ms = performance.now() - arrived;
     this.send(res, record, response.status, JSON.stringify(response.body), 'application/x-amz-json-1.1');
   }
 

@@ -42,6 +42,10 @@ export interface CallRecord {
   error?: string;
   /** True when the failure came from fault injection. */
   injected?: boolean;
+  /** Milliseconds from the request's arrival to the answer, body reading included. */
+  ms?: number;
+  /** Milliseconds spent after the body was in (parse, decode, hash, store; injected latency included). */
+  handlingMs?: number;
 }
 
 export type FaultKind =
