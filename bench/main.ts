@@ -1,0 +1,138 @@
+/**
+ * `npm run bench`: ecr-push against skopeo on the same images, plus the issue's other targets.
+ * Prints a Markdown report and writes it to .bench/results.md. Sizes: see config.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { readConfig, type BenchConfig } from './config.js';
+import { gzipSpeeds } from './gzip-speed.js';
+import { ensureImage, type BenchImage } from './images.js';
+import { medianSample, type Sample } from './measure.js';
+import { machineLines, renderReport, type Report } from './report.js';
+import { ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy } from './tools.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BENCH_DIR = join(ROOT, '.bench');
+const WORK = join(BENCH_DIR, 'work');
+const MiB = 1024 * 1024;
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+async function repeat(runs: number, run: () => Promise<Sample>): Promise<Sample> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await run());
+  return medianSample(samples);
+}
+
+/** A push of `source` to a fresh emulator with an empty cache. */
+async function freshPush(source: string, repo: string): Promise<Sample> {
+  const target = await freshTarget(WORK);
+  try {
+    return await ecrPush(target, source, repo);
+  } finally {
+    await target.stop();
+  }
+}
+
+function image(cfg: BenchConfig, name: string, kind: 'noise' | 'text', totalMiB: number, layers = 4): Promise<BenchImage> {
+  log(`image ${name}: ${totalMiB} MiB in ${layers} layers of ${kind} (made once, reused)`);
+  return ensureImage(join(BENCH_DIR, 'images'), { name, kind, layers, layerBytes: Math.floor((totalMiB * MiB) / layers) });
+}
+
+async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
+  for (const kind of ['noise', 'text'] as const) {
+    const img = await image(cfg, `${kind}-${cfg.sizeMiB}`, kind, cfg.sizeMiB);
+    for (const form of ['layout', 'archive'] as const) {
+      const ours: Sample[] = [];
+      const theirs: Sample[] = [];
+      const src = form === 'layout' ? img.layout : img.archive;
+      const skopeoSrc = form === 'layout' ? `oci:${img.layout}:bench` : `docker-archive:${img.archive}`;
+      for (let i = 0; i < cfg.runs; i++) {
+        log(`${kind} ${form}: run ${i + 1}/${cfg.runs}`);
+        ours.push(await freshPush(src, `${kind}-${form}`));
+        theirs.push(await skopeoCopy(WORK, skopeoSrc, `${kind}-${form}`));
+      }
+      const floor = await repeat(cfg.runs, () => sha256Floor(form === 'layout' ? img.layoutBlobs : [img.archive]));
+      report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, ours: medianSample(ours), skopeo: medianSample(theirs), floor });
+    }
+  }
+}
+
+async function repush(cfg: BenchConfig, report: Report): Promise<void> {
+  const img = await image(cfg, `noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
+  const noop = await repeat(5, nodeNoop);
+  for (const [form, source] of [['archive', img.archive], ['layout', img.layout]] as const) {
+    const target = await freshTarget(WORK);
+    try {
+      log(`re-push of an unchanged ${form}`);
+      await ecrPush(target, source, 'repush');
+      const again = await repeat(cfg.runs, () => ecrPush(target, source, 'repush'));
+      report.repush.push({ form, sizeMiB: cfg.sizeMiB, seconds: again.wall, nodeNoop: noop.wall });
+    } finally {
+      await target.stop();
+    }
+  }
+}
+
+async function startup(report: Report): Promise<void> {
+  log('start-up: ecr-push --version against node -e 0');
+  report.startup = { version: await repeat(9, ecrPushVersion), nodeNoop: await repeat(9, nodeNoop) };
+}
+
+async function rss(cfg: BenchConfig, report: Report): Promise<void> {
+  const small = await image(cfg, `noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
+  const big = await image(cfg, `noise-${cfg.bigMiB}`, 'noise', cfg.bigMiB);
+  log(`peak RSS: docker-save ${cfg.sizeMiB} MiB and ${cfg.bigMiB} MiB`);
+  report.rss = {
+    smallMiB: cfg.sizeMiB, small: await freshPush(small.archive, 'rss-small'),
+    bigMiB: cfg.bigMiB, big: await freshPush(big.archive, 'rss-big'),
+  };
+}
+
+async function latency(cfg: BenchConfig, report: Report): Promise<void> {
+  const img = await image(cfg, `latency-8x${cfg.latencyLayerMiB}`, 'noise', 8 * cfg.latencyLayerMiB, 8);
+  const withLatency = async (latencyMs: number): Promise<Sample> => {
+    const target = await freshTarget(WORK);
+    try {
+      if (latencyMs > 0) target.emulator.addFault({ kind: { latencyMs } });
+      return await ecrPush(target, img.layout, 'latency');
+    } finally {
+      await target.stop();
+    }
+  };
+  const plain: Sample[] = [];
+  const slow: Sample[] = [];
+  for (let i = 0; i < cfg.runs; i++) {
+    log(`8 × ${cfg.latencyLayerMiB} MiB with and without 20 ms latency: run ${i + 1}/${cfg.runs}`);
+    plain.push(await withLatency(0));
+    slow.push(await withLatency(20));
+  }
+  report.latency = { layers: 8, layerMiB: cfg.latencyLayerMiB, latencyMs: 20, plain: medianSample(plain), slow: medianSample(slow) };
+}
+
+async function main(): Promise<void> {
+  const cfg = readConfig();
+  execFileSync('sh', [join(ROOT, 'bench', 'setup.sh')], { stdio: 'inherit' });
+  await mkdir(WORK, { recursive: true });
+  const report: Report = { machine: machineLines(), date: new Date().toISOString(), config: cfg, sideBySide: [], repush: [] };
+  if (cfg.sections.has('gzip')) {
+    log(`gzip encoder throughput on ${cfg.gzipMiB} MiB of each kind`);
+    report.gzip = { mib: cfg.gzipMiB, rows: await gzipSpeeds(cfg.gzipMiB) };
+  }
+  if (cfg.sections.has('side-by-side')) await sideBySide(cfg, report);
+  if (cfg.sections.has('repush')) await repush(cfg, report);
+  if (cfg.sections.has('startup')) await startup(report);
+  if (cfg.sections.has('rss')) await rss(cfg, report);
+  if (cfg.sections.has('latency')) await latency(cfg, report);
+  const text = renderReport(report);
+  await writeFile(join(BENCH_DIR, 'results.md'), text);
+  process.stdout.write(text);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

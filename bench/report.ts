@@ -1,0 +1,113 @@
+/** The benchmark's Markdown report: the machine, the side-by-side table and the other targets. */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import type { BenchConfig } from './config.js';
+import type { GzipSpeed } from './gzip-speed.js';
+import type { Sample } from './measure.js';
+
+export interface SideBySideRow {
+  kind: 'noise' | 'text';
+  form: 'layout' | 'archive';
+  sizeMiB: number;
+  ours: Sample;
+  skopeo: Sample;
+  floor: Sample;
+}
+
+export interface Report {
+  machine: string[];
+  date: string;
+  config: BenchConfig;
+  gzip?: { mib: number; rows: GzipSpeed[] };
+  sideBySide: SideBySideRow[];
+  repush: { form: 'layout' | 'archive'; sizeMiB: number; seconds: number; nodeNoop: number }[];
+  startup?: { version: Sample; nodeNoop: Sample };
+  rss?: { smallMiB: number; small: Sample; bigMiB: number; big: Sample };
+  latency?: { layers: number; layerMiB: number; latencyMs: number; plain: Sample; slow: Sample };
+}
+
+function firstLine(command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
+  } catch {
+    return 'unavailable';
+  }
+}
+
+export function machineLines(): string[] {
+  const cpus = os.cpus();
+  return [
+    `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${os.release()}`,
+    `Node ${process.version} (zlib ${process.versions.zlib}), ${firstLine('skopeo', ['--version'])}, docker-registry ${firstLine('docker-registry', ['--version']).split(' ').pop()}`,
+    `load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  ];
+}
+
+const s = (n: number): string => n.toFixed(2);
+const mib = (n: number): string => n.toFixed(0);
+const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
+
+const FORM = { layout: 'OCI layout, gzip layers', archive: 'docker-save, raw layers' } as const;
+
+function sideBySideTable(rows: SideBySideRow[]): string[] {
+  const out = [
+    '| image | ecr-push wall s | skopeo wall s | wall ratio | ecr-push CPU s | skopeo CPU s | CPU ratio | ecr-push peak RSS MiB | skopeo peak RSS MiB | sha256 floor s | target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of rows) {
+    const wall = r.ours.wall / r.skopeo.wall;
+    const cpu = r.ours.cpu / r.skopeo.cpu;
+    const target = r.form === 'layout'
+      ? `wall ≤ 0.6 and CPU ≤ 0.6: ${verdict(wall <= 0.6 && cpu <= 0.6)}`
+      : `wall ≤ 1.0: ${verdict(wall <= 1.0)}`;
+    out.push(`| ${r.sizeMiB} MiB ${r.kind}, ${FORM[r.form]} | ${s(r.ours.wall)} | ${s(r.skopeo.wall)} | ${wall.toFixed(2)} | ${s(r.ours.cpu)} | ${s(r.skopeo.cpu)} | ${cpu.toFixed(2)} | ${mib(r.ours.rssMiB)} | ${mib(r.skopeo.rssMiB)} | ${s(r.floor.wall)} | ${target} |`);
+  }
+  return out;
+}
+
+function targetRows(r: Report): string[] {
+  const out = ['| what | measured | target | |', '| --- | --- | --- | --- |'];
+  for (const p of r.repush) {
+    const x = p.seconds / p.nodeNoop;
+    out.push(`| re-push of an unchanged ${p.sizeMiB} MiB ${FORM[p.form]} | ${s(p.seconds)} s = ${x.toFixed(1)} × \`node -e 0\` (${s(p.nodeNoop)} s) | ≤ 3 × | ${verdict(x <= 3)} |`);
+  }
+  if (r.startup) {
+    const x = r.startup.version.wall / r.startup.nodeNoop.wall;
+    out.push(`| \`ecr-push --version\` | ${s(r.startup.version.wall)} s = ${x.toFixed(1)} × \`node -e 0\` (${s(r.startup.nodeNoop.wall)} s) | ≤ 2 × | ${verdict(x <= 2)} |`);
+  }
+  if (r.rss) {
+    const { small, big } = r.rss;
+    const growth = big.rssMiB / small.rssMiB - 1;
+    out.push(`| peak RSS, docker-save ${r.rss.smallMiB} MiB / ${r.rss.bigMiB} MiB | ${mib(small.rssMiB)} / ${mib(big.rssMiB)} MiB (${(growth * 100).toFixed(0)} %) | ≤ 256 MiB, within 10 % | ${verdict(Math.max(small.rssMiB, big.rssMiB) <= 256 && Math.abs(growth) <= 0.1)} |`);
+  }
+  if (r.latency) {
+    const { plain, slow } = r.latency;
+    const x = slow.wall / plain.wall;
+    out.push(`| ${r.latency.layers} × ${r.latency.layerMiB} MiB, +${r.latency.latencyMs} ms per request | ${s(slow.wall)} s vs ${s(plain.wall)} s = ${x.toFixed(2)} × | ≤ 1.2 × | ${verdict(x <= 1.2)} |`);
+  }
+  return out;
+}
+
+function gzipTable(g: NonNullable<Report['gzip']>): string[] {
+  const out = [
+    `| data (${g.mib} MiB) | encoder | MiB/s | CPU s | output / input |`,
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const row of g.rows) out.push(`| ${row.kind} | ${row.encoder} | ${mib(row.mibPerSecond)} | ${s(row.cpuSeconds)} | ${row.ratio.toFixed(3)} |`);
+  return out;
+}
+
+export function renderReport(r: Report): string {
+  const c = r.config;
+  const lines = [
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine[0]}.`,
+    ...r.machine.slice(1).map((l) => `${l[0]!.toUpperCase()}${l.slice(1)}.`),
+    `Medians of ${c.runs} runs; each push goes to a fresh emulator (ecr-push) or a fresh docker-registry (skopeo) on loopback.`,
+    '',
+  ];
+  if (r.sideBySide.length > 0) lines.push(...sideBySideTable(r.sideBySide), '');
+  if (r.repush.length > 0 || r.startup || r.rss || r.latency) lines.push(...targetRows(r), '');
+  if (r.gzip) lines.push(...gzipTable(r.gzip), '');
+  return `${lines.join('\n')}`;
+}
+

@@ -1,0 +1,65 @@
+/** The two pushers under test, each against a fresh destination per run. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startEmulator, type Emulator } from '../test/emulator/index.js';
+import { measure, type Sample } from './measure.js';
+import { startRegistry } from './registry.js';
+
+const CLI = resolve(import.meta.dirname, '..', 'bin', 'ecr-push.js');
+
+export interface PushTarget {
+  emulator: Emulator;
+  /** XDG_CACHE_HOME for the CLI: where it remembers compressed-layer digests. */
+  cacheHome: string;
+  stop(): Promise<void>;
+}
+
+/** A fresh emulator and an empty compression cache. */
+export async function freshTarget(workDir: string): Promise<PushTarget> {
+  const emulator = await startEmulator();
+  const cacheHome = await mkdtemp(join(workDir, 'cache-'));
+  return {
+    emulator,
+    cacheHome,
+    stop: async () => {
+      await emulator.stop();
+      await rm(cacheHome, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `ecr-push push <source> bench/<repo>:latest` against the target, measured. */
+export function ecrPush(target: PushTarget, source: string, repo: string): Promise<Sample> {
+  return measure(process.execPath, [CLI, 'push', source, `bench/${repo}:latest`, '--create-repository', '--quiet'], {
+    env: {
+      ...process.env,
+      ...target.emulator.env,
+      XDG_CACHE_HOME: target.cacheHome,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  });
+}
+
+/** `skopeo copy <source> docker://<fresh registry>/bench/<repo>:latest`, measured. */
+export async function skopeoCopy(workDir: string, source: string, repo: string): Promise<Sample> {
+  const registry = await startRegistry(join(workDir, 'registry'));
+  try {
+    return await measure('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', source, `docker://${registry.host}/bench/${repo}:latest`]);
+  } finally {
+    await registry.stop();
+  }
+}
+
+/** `ecr-push --version` and `node -e 0`: start-up cost alone. */
+export function ecrPushVersion(): Promise<Sample> {
+  return measure(process.execPath, [CLI, '--version']);
+}
+
+export function nodeNoop(): Promise<Sample> {
+  return measure(process.execPath, ['-e', '0']);
+}
+
+/** One sha256 pass over the files, as the floor for any pusher that must read them. */
+export function sha256Floor(files: string[]): Promise<Sample> {
+  return measure('openssl', ['dgst', '-sha256', ...files]);
+}
