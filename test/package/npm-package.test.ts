@@ -1,0 +1,173 @@
+/**
+ * What a user gets from `npm install -g ecr-push` or `npx ecr-push`: the packed tarball holds
+ * only what runs, installs with runtime dependencies alone, and the installed command works from
+ * any directory against ECR (the emulator here), on Node 20 and Node 22. The GitHub Action's
+ * command line runs as a runner would run it and fills GITHUB_OUTPUT.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { cliMissing, isolatedEnv } from '../helpers/cli.js';
+import { REPO_ROOT, fixture } from '../helpers/paths.js';
+import { actionRunScript } from './action-script.js';
+
+const run = promisify(execFile);
+
+/** Files a user may receive; anything else in the tarball (tests, fixtures, sources, maps) is a leak. */
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ecr-push\.js$/, /^dist\/[\w/.-]+\.(js|d\.ts)$/];
+
+interface Installed {
+  prefix: string;
+  bin: string;
+}
+
+let work: string;
+let tarball: string;
+let installed: Installed;
+let emulator: Emulator;
+let outside: string;
+
+async function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { stdout } = await run('npm', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/** Run a command from a directory outside the repository, with the emulator's credentials only. */
+async function runFrom(cmd: string, args: string[], extraEnv: Record<string, string> = {}) {
+  const env = await isolatedEnv({ ...emulator.env, ...extraEnv });
+  try {
+    const { stdout, stderr } = await run(cmd, args, { cwd: outside, env, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const skip = cliMissing();
+
+describe.skipIf(skip)('the npm package', () => {
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'ecr-push-pack-'));
+    outside = await mkdtemp(join(tmpdir(), 'ecr-push-outside-'));
+    // dist/ was built by `npm test`; --ignore-scripts keeps prepack from rebuilding it while other
+    // test files are running the CLI.
+    const packed = JSON.parse(await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], REPO_ROOT)) as {
+      filename: string;
+      files: { path: string }[];
+      size: number;
+      unpackedSize: number;
+    }[];
+    const info = packed[0]!;
+    tarball = join(work, info.filename);
+    console.log(`npm package: ${info.files.length} files, ${(info.size / 1024).toFixed(1)} KiB packed, ${(info.unpackedSize / 1024).toFixed(1)} KiB unpacked`);
+    const prefix = join(work, 'prefix');
+    await npm(['install', '-g', tarball, '--prefix', prefix, '--omit=dev', '--no-audit', '--no-fund'], work);
+    installed = { prefix, bin: join(prefix, 'bin', 'ecr-push') };
+    emulator = await startEmulator({ repositories: [{ name: 'pkg/app' }] });
+  }, 300_000);
+
+  afterAll(async () => {
+    await emulator?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+    if (outside) await rm(outside, { recursive: true, force: true });
+  });
+
+  it('packs only the built JavaScript, bin, README and LICENSE', async () => {
+    const listing = JSON.parse(await npm(['pack', '--ignore-scripts', '--dry-run', '--json'], REPO_ROOT)) as { files: { path: string }[] }[];
+    const files = listing[0]!.files.map((f) => f.path);
+    const leaks = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
+    expect(leaks).toEqual([]);
+    expect(files).toContain('bin/ecr-push.js');
+    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('LICENSE');
+  });
+
+  it('installs with runtime dependencies only', async () => {
+    const pkg = JSON.parse(await readFile(join(installed.prefix, 'lib', 'node_modules', 'ecr-push', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const out = await npm(['ls', '-g', '--prefix', installed.prefix, '--all', '--parseable'], work).catch((e: { stdout?: string }) => e.stdout ?? '');
+    for (const dev of ['vitest', 'typescript', 'tsx', '@types/node']) expect(out).not.toContain(`/node_modules/${dev}`);
+    for (const dep of Object.keys(pkg.dependencies)) expect(out).toContain(`/node_modules/${dep}`);
+    const { stdout: du } = await run('du', ['-sk', join(installed.prefix, 'lib', 'node_modules')]);
+    console.log(`installed footprint: ${(Number(du.split('\t')[0]) / 1024).toFixed(1)} MiB with dependencies`);
+  });
+
+  it('answers --help and --version from any directory', async () => {
+    const version = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
+    const v = await runFrom(installed.bin, ['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toBe(version);
+    const help = await runFrom(installed.bin, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes/i);
+    expect(help.stderr).not.toMatch(/Warning/);
+  });
+
+  it('inspects, pushes, re-pushes unchanged and retags against ECR', async () => {
+    const inspected = await runFrom(installed.bin, ['inspect', fixture('oci-layout'), '--json']);
+    expect(inspected.code).toBe(0);
+    expect(JSON.parse(inspected.stdout).format).toBe('oci-layout');
+
+    const first = await runFrom(installed.bin, ['push', fixture('docker-archive.tar'), 'pkg/app:v1', '--json']);
+    expect(first.stderr).not.toMatch(/Warning/);
+    expect(first.code).toBe(0);
+    const pushed = JSON.parse(first.stdout);
+    expect(pushed.status).toBe('pushed');
+    expect(emulator.tags('pkg/app').v1).toBe(pushed.digest);
+
+    const again = await runFrom(installed.bin, ['push', fixture('docker-archive.tar'), 'pkg/app:v1', '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).status).toBe('unchanged');
+
+    const tagged = await runFrom(installed.bin, ['tag', 'pkg/app:v1', 'release', '--json']);
+    expect(tagged.code).toBe(0);
+    expect(emulator.tags('pkg/app').release).toBe(pushed.digest);
+  });
+
+  it('runs on Node 22 as well', async () => {
+    const nodeDir = join(work, 'node22');
+    await npm(['install', '--prefix', nodeDir, '--no-save', '--no-audit', '--no-fund', 'node@22'], work);
+    const node22 = join(nodeDir, 'node_modules', '.bin', 'node');
+    const { stdout } = await run(node22, ['--version']);
+    expect(stdout).toMatch(/^v22\./);
+    const script = join(installed.prefix, 'lib', 'node_modules', 'ecr-push', 'bin', 'ecr-push.js');
+    const res = await runFrom(node22, [script, 'push', fixture('oci-layout'), 'pkg/app:node22', '--json']);
+    expect(res.stderr).not.toMatch(/Warning/);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).status).toBe('pushed');
+  }, 300_000);
+
+  it('the GitHub Action writes digest and image-uri to GITHUB_OUTPUT', async () => {
+    const script = actionRunScript(await readFile(join(REPO_ROOT, 'action.yml'), 'utf8'));
+    const output = join(work, 'github-output');
+    await writeFile(output, '');
+    const res = await runFrom('bash', ['-c', script], {
+      GITHUB_OUTPUT: output,
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      npm_config_cache: join(work, 'npx-cache'),
+      ECR_PUSH_IMAGE: fixture('oci-index'),
+      ECR_PUSH_REPOSITORY: 'pkg/action:v2',
+      ECR_PUSH_TAGS: 'stable, latest',
+      ECR_PUSH_REGION: '',
+      ECR_PUSH_CREATE_REPOSITORY: 'true',
+      ECR_PUSH_PLATFORM: '',
+      ECR_PUSH_COMPRESSION: 'auto',
+      ECR_PUSH_PACKAGE: tarball,
+    });
+    expect(res.stderr).not.toMatch(/Warning/);
+    expect(res.code).toBe(0);
+    const lines = (await readFile(output, 'utf8')).split('\n');
+    const digest = lines.find((l) => l.startsWith('digest='))?.slice('digest='.length);
+    const uri = lines.find((l) => l.startsWith('image-uri='))?.slice('image-uri='.length);
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(uri).toBe(`${emulator.accountId}.dkr.ecr.${emulator.region}.amazonaws.com/pkg/action@${digest}`);
+    expect(emulator.tags('pkg/action')).toEqual({ v2: digest, stable: digest, latest: digest });
+  }, 300_000);
+});
