@@ -86,6 +86,18 @@ describe('PutImage checks the manifest', () => {
     expect(ok.image?.imageId?.imageDigest).toBe(sha256(reformatted));
   });
 
+  it('refuses a manifest with more than 500 layers with InvalidParameterException', async () => {
+    const image = testImage('many-layers');
+    const repositoryName = newRepo();
+    await uploadImageBlobs(h.client, repositoryName, image);
+    const doc = JSON.parse(image.manifest) as { layers: unknown[] };
+    const at = (n: number) => JSON.stringify({ ...doc, layers: Array.from({ length: n }, () => doc.layers[0]) });
+    const err = await rejection(put({ repositoryName, imageManifest: at(501) }));
+    expect(err).toBeInstanceOf(InvalidParameterException);
+    expect(err.message).toContain('number of layers');
+    await put({ repositoryName, imageManifest: at(500) });
+  });
+
   it('answers RepositoryNotFoundException for an unknown repository', async () => {
     const err = await rejection(put({ repositoryName: 'never-created', imageManifest: testImage('x').manifest }));
     expect(err).toBeInstanceOf(RepositoryNotFoundException);

@@ -13,6 +13,8 @@ interface ImageId {
 
 /** PutImage's limit on imageManifest, in characters. */
 const MAX_MANIFEST_CHARS = 4_194_304;
+/** Layers per image: not on the quota page, measured in the wild. */
+const MAX_LAYERS = 500;
 
 export class Images {
   constructor(private readonly state: State) {}
@@ -28,6 +30,9 @@ export class Images {
       throw invalidParameter("Invalid parameter at 'imageTag' failed to satisfy constraint: 'Member must have length between 1 and 300'");
     }
     const manifest = parseManifest(text, optionalString(input, 'imageManifestMediaType'));
+    if (manifest.kind === 'manifest' && manifest.references.length - 1 > MAX_LAYERS) {
+      throw invalidParameter('Limit on number of layers per image exceeded');
+    }
     const bytes = Buffer.from(text, 'utf8');
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     const claimed = optionalString(input, 'imageDigest');

@@ -120,6 +120,23 @@ describe('layer upload', () => {
     }
   });
 
+  it('refuses a part over 20,971,520 bytes by default, reporting lastValidByteReceived', async () => {
+    const repositoryName = newRepo();
+    const uploadId = await initiate(repositoryName);
+    const err = await rejection(part(repositoryName, uploadId, 0, Buffer.alloc(20_971_521)));
+    expect(err).toBeInstanceOf(InvalidLayerPartException);
+    expect(err).toMatchObject({ lastValidByteReceived: -1 });
+    expect((await part(repositoryName, uploadId, 0, Buffer.alloc(20_971_520, 1))).lastByteReceived).toBe(20_971_519);
+  });
+
+  it('keeps several uploads apart when their parts arrive interleaved', async () => {
+    const repositoryName = newRepo();
+    const blobs = [0, 1, 2, 3].map((i) => Buffer.alloc(6 * 1024 * 1024 + i, i + 1));
+    const digests = await Promise.all(blobs.map((b) => uploadBlob(h.client, repositoryName, b, 5 * 1024 * 1024)));
+    expect(digests).toEqual(blobs.map((b) => sha256(b)));
+    expect(h.emu.blobDigests(repositoryName)).toEqual([...digests].sort());
+  });
+
   it('refuses at Complete a part under 5 MiB that is not the last one', async () => {
     const repositoryName = newRepo();
     const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
