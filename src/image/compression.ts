@@ -20,6 +20,7 @@ const MAGIC: [Compression, number[]][] = [
 ];
 
 const TOOL: Record<Compression, string> = { gzip: 'gzip -dc', bzip2: 'bzip2 -dc', xz: 'xz -dc', zstd: 'zstd -dc' };
+const EXT: Record<Compression, string> = { gzip: 'gz', bzip2: 'bz2', xz: 'xz', zstd: 'zst' };
 
 export function detectCompression(head: Buffer): Compression | undefined {
   return MAGIC.find(([, magic]) => magic.every((b, i) => head[i] === b))?.[0];
@@ -29,7 +30,7 @@ function decompressor(kind: Compression, label: string): Transform {
   const zstd = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
   if (kind === 'gzip') return zlib.createGunzip();
   if (kind === 'zstd' && zstd) return zstd();
-  const shown = label === 'standard input' ? 'image.tar' : label;
+  const shown = label === 'standard input' ? `image.tar.${EXT[kind]}` : label;
   throw new InputError(
     `${label} is ${kind}-compressed, which this Node cannot read; decompress it first, e.g. ${TOOL[kind]} ${shown} | ecr-push - REPO:TAG`,
   );

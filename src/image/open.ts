@@ -61,8 +61,11 @@ async function openStream(stream: Readable, label: string, location: string, opt
 async function openTar(file: string, label: string, location: string, compression?: Compression, temp?: TempFile): Promise<ImageSource> {
   try {
     if (!looksLikeTar(await fileHead(file, HEAD))) {
-      const what = compression ? `the ${compression}-decompressed content of ${label}` : label;
-      throw new InputError(`${what} is not a tar archive or an OCI layout directory`);
+      throw new InputError(
+        compression
+          ? `the ${compression}-decompressed content of ${label} is not a tar archive`
+          : `${label} is not a tar archive, a compressed tar or an OCI layout directory`,
+      );
     }
     const source = await readTree(await TarTree.open(file, label), 'tar', location, temp);
     return compression ? { ...source, compression } : source;
