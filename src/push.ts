@@ -14,7 +14,7 @@ import { chooseTags, parseReference } from './reference.js';
 import { checkBlobs } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion } from './ecr/client.js';
-import { createRepository, putManifest } from './ecr/images.js';
+import { createRepository, putManifest, repositoryRegistryId } from './ecr/images.js';
 import type { Transport } from './ecr/transport.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
 import { expectedSent, sentAs } from './plan/blob-sends.js';
@@ -170,11 +170,13 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     }
     const { pushed, registryId: stored } = await putManifests(t, rendered, tags);
     const region = await resolvedRegion(client);
+    const account = registryId ?? stored ?? (await repositoryRegistryId(t).catch(() => undefined));
     return {
       ...result(pushed ? 'pushed' : 'unchanged'),
+      ...(account ? { registryId: account } : {}),
       digest: root.digest,
       mediaType: root.mediaType,
-      imageUri: imageUri(registryId ?? stored, region, ref.repository, root.digest),
+      imageUri: imageUri(account, region, ref.repository, root.digest),
       manifests: rendered.map((m) => ({ digest: m.digest, mediaType: m.mediaType, ...(m.platform ? { platform: m.platform } : {}) })),
     };
   } catch (err) {

@@ -89,3 +89,14 @@ export async function createRepository(t: Transport): Promise<'created' | 'exist
     throw err;
   }
 }
+
+/** The registry (account) id of the repository, from DescribeRepositories; undefined if ECR does not say. */
+export async function repositoryRegistryId(t: Transport): Promise<string | undefined> {
+  const { DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
+  const out = await t.client.send(
+    new DescribeRepositoriesCommand({ ...(t.registryId ? { registryId: t.registryId } : {}), repositoryNames: [t.repositoryName] }),
+    sendOptions(t),
+  );
+  return out.repositories?.[0]?.registryId;
+}
+
