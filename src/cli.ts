@@ -242,12 +242,15 @@ export async function parseArgs(argv: string[]): Promise<Invocation | undefined>
 export async function main(argv: string[]): Promise<number> {
   process.noDeprecation = true;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { runInvocation, reportUsageError } = await import('./report/run.js');
-  let invocation: Invocation | undefined;
+  // A reader that goes away (`ecr-push … | head -c0`) is not a failure of the push.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  const { runInvocation, reportFailure } = await import('./report/run.js');
   try {
-    invocation = await parseArgs(argv);
+    const invocation = await parseArgs(argv);
+    return invocation === undefined ? 0 : await runInvocation(invocation);
   } catch (err) {
-    return reportUsageError(err, argv.includes('--json'));
+    return reportFailure(err, argv.includes('--json'));
   }
-  return invocation === undefined ? 0 : runInvocation(invocation);
 }

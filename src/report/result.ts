@@ -1,5 +1,6 @@
 /** The result of a run: stdout (a reference, or exactly one JSON object), `--digest-file`, GitHub Actions outputs. */
 import { appendFile, writeFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
 import type { PushResult } from '../events.js';
 
 /** What goes to stdout: the JSON object with `--json`, else the pushed reference (nothing on failure). */
@@ -15,9 +16,25 @@ export function githubOutputText(result: PushResult): string {
   return `digest=${result.digest}\n${result.imageUri === undefined ? '' : `image-uri=${result.imageUri}\n`}`;
 }
 
-/** Write the digest file and GitHub outputs for a successful run (not for `dry-run`: nothing was pushed). */
+/**
+ * Write the digest file and GitHub outputs for a successful run (not for `dry-run`: nothing was
+ * pushed). A path that cannot be written is a UsageError naming it.
+ */
 export async function writeResultFiles(result: PushResult, digestFile: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
   if (result.digest === undefined || result.status === 'error' || result.status === 'dry-run') return;
-  if (digestFile !== undefined) await writeFile(digestFile, `${result.digest}\n`);
-  if (env.GITHUB_OUTPUT) await appendFile(env.GITHUB_OUTPUT, githubOutputText(result));
+  if (digestFile !== undefined) await writing('--digest-file', digestFile, () => writeFile(digestFile, `${result.digest}\n`));
+  const output = env.GITHUB_OUTPUT;
+  if (output) await writing('GITHUB_OUTPUT', output, () => appendFile(output, githubOutputText(result)));
+}
+
+async function writing(what: string, path: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new UsageError(`the image is in ECR, but ${what} ${path} cannot be written (${code})`, {
+      cause: err,
+      hint: 'fix the path and run again: nothing is uploaded twice',
+    });
+  }
 }

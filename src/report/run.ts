@@ -4,7 +4,7 @@
  */
 import type { Invocation } from '../cli.js';
 import { classify } from '../ecr/classify.js';
-import { type EcrPushError, InterruptedError, UsageError } from '../errors.js';
+import { type EcrPushError, InterruptedError } from '../errors.js';
 import type { PushResult } from '../events.js';
 import { parseReference } from '../reference.js';
 import { describeFailure, failureText, jsonError } from './failure.js';
@@ -77,7 +77,14 @@ export async function runInvocation(inv: Invocation): Promise<number> {
     stopListening();
   }
   reporter.stop();
-  await writeResultFiles(result, flags.digestFile, process.env);
+  try {
+    await writeResultFiles(result, flags.digestFile, process.env);
+  } catch (err) {
+    const failure = describeFailure(classify(err), result.repository);
+    process.stderr.write(failureText(failure, err as Error, flags.verbose));
+    if (flags.json) process.stdout.write(resultText({ ...result, status: 'error', error: jsonError(failure) }, true));
+    return failure.exitCode;
+  }
   process.stdout.write(resultText(result, flags.json));
   return 0;
 }
@@ -110,14 +117,14 @@ async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Pro
   }
 }
 
-/** A command line that could not be parsed: one line, one hint, exit 2 (and the JSON object with `--json`). */
-export function reportUsageError(err: unknown, json: boolean): number {
-  const usage = err instanceof UsageError ? err : classify(err);
-  const failure = describeFailure(usage);
-  process.stderr.write(failureText(failure, usage, false));
-  if (json) {
-    const empty = new ProgressTracker();
-    process.stdout.write(resultText(empty.failed(jsonError(failure), ''), true));
-  }
+/**
+ * A failure outside a running command: a command line that could not be parsed (exit 2), or a bug
+ * (exit 1). One line, one hint, and the JSON object with `--json`.
+ */
+export function reportFailure(err: unknown, json: boolean): number {
+  const classified = classify(err);
+  const failure = describeFailure(classified);
+  process.stderr.write(failureText(failure, classified, false));
+  if (json) process.stdout.write(resultText(new ProgressTracker().failed(jsonError(failure), ''), true));
   return failure.exitCode;
 }

@@ -52,6 +52,14 @@ describe('--digest-file and GitHub Actions outputs', () => {
     expect(await readFile(output, 'utf8')).toBe(`earlier=1\ndigest=${digest}\nimage-uri=${pushed.imageUri}\n`);
   });
 
+  it('turns a --digest-file that cannot be written into a usage error naming the path', async () => {
+    const digestFile = join(dir, 'no-such-dir', 'digest.txt');
+    await expect(writeResultFiles(pushed, digestFile, {})).rejects.toMatchObject({
+      name: 'UsageError',
+      message: `the image is in ECR, but --digest-file ${digestFile} cannot be written (ENOENT)`,
+    });
+  });
+
   it('writes neither for a dry run, which pushed nothing', async () => {
     const digestFile = join(dir, 'digest.txt');
     const output = join(dir, 'github-output');
