@@ -56,7 +56,9 @@ export function readBody(req: IncomingMessage, pool: BufferPool): Promise<Receiv
       }
     });
     req.on('error', reject);
-    req.on('aborted', () => reject(new Error('request aborted')));
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
   });
 }
 

@@ -52,6 +52,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (req.url?.startsWith('/v2')) serveRegistry(state, req, res);
     else void api.serve(req, res);
   });
+  // Longer than the SDK's idle sockets are kept, so a reused connection is never closed under a request.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -86,7 +88,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await api.layers.closeAll();
+      await api.layers.settle();
       if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

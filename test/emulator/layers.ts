@@ -4,7 +4,7 @@
  * arrive; each part must start right after the last byte received.
  */
 import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
 import { AwsError, invalidParameter } from './errors.js';
 import { requiredLong, requiredString, requiredStringList } from './input.js';
 import type { Repository, State } from './state.js';
@@ -19,7 +19,7 @@ interface Upload {
   repository: string;
   partSize: number;
   minPartSize: number;
-  file: FileHandle;
+  /** The file the parts are appended to. */
   path: string;
   hash: Hash;
   /** Bytes accepted so far; the next part must start here. */
@@ -58,12 +58,12 @@ export class Layers {
     const id = randomUUID();
     const path = this.state.uploadPath(id);
     const { partSize, minPartSize } = this.state.settings;
+    await writeFile(path, '');
     const upload: Upload = {
       id,
       repository: repo.name,
       partSize,
       minPartSize: Math.min(minPartSize, partSize),
-      file: await open(path, 'w'),
       path,
       hash: createHash('sha256'),
       received: 0,
@@ -100,7 +100,7 @@ export class Layers {
     upload.received += blob.length;
     upload.partSizes.push(blob.length);
     upload.hash.update(blob);
-    upload.writing = upload.writing.then(() => upload.file.write(blob));
+    upload.writing = upload.writing.then(() => appendFile(upload.path, blob));
     await upload.writing;
     return { registryId: this.state.settings.accountId, repositoryName: repo.name, uploadId: upload.id, lastByteReceived: last };
   }
@@ -121,7 +121,7 @@ export class Layers {
     }
     // From here the upload is used up, whatever the outcome.
     this.uploads.delete(upload.id);
-    await upload.writing.finally(() => upload.file.close());
+    await upload.writing;
     const computed = `sha256:${upload.hash.digest('hex')}`;
     if (computed !== requested) {
       await rm(upload.path, { force: true });
@@ -143,9 +143,9 @@ export class Layers {
     return { registryId: this.state.settings.accountId, repositoryName: repo.name, uploadId: upload.id, layerDigest: computed };
   }
 
-  /** Closes every open upload file (on stop). */
-  async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.uploads.values()].map((u) => u.writing.finally(() => u.file.close())));
+  /** Waits for the writes still running (on stop). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.uploads.values()].map((u) => u.writing));
     this.uploads.clear();
   }
 

@@ -1,5 +1,5 @@
 /** The registry-level calls: CreateRepository, DescribeRepositories, GetAuthorizationToken. */
-import { AwsError, invalidParameter } from './errors.js';
+import { invalidParameter } from './errors.js';
 import { optionalString, requiredString, requiredStringList } from './input.js';
 import type { Repository, State } from './state.js';
 import type { TagMutability } from './types.js';
@@ -41,7 +41,7 @@ export class Repositories {
 
   getAuthorizationToken(input: Input): unknown {
     if (Array.isArray(input.registryIds)) input.registryIds.forEach((id) => this.state.checkRegistryId(id));
-    else if (input.registryIds !== undefined) throw new AwsError('InvalidParameterException', "Invalid parameter at 'registryIds'");
+    else if (input.registryIds !== undefined) throw invalidParameter("Invalid parameter at 'registryIds' failed to satisfy constraint: 'must be a list'");
     return {
       authorizationData: [
         {
