@@ -15,7 +15,7 @@ import { checkBlobs } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion } from './ecr/client.js';
 import { createRepository, putManifest, repositoryRegistryId } from './ecr/images.js';
-import type { Transport } from './ecr/transport.js';
+import { errorName, type Transport } from './ecr/transport.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
 import { expectedSent, sentAs } from './plan/blob-sends.js';
 import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
@@ -151,7 +151,11 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     }
     const cache = await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey());
     const toCheck = plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined);
-    const present = await checkBlobs(t, toCheck);
+    const present = await checkBlobs(t, toCheck).catch((err: unknown) => {
+      if (!opts.dryRun || !opts.createRepository || errorName(err) !== 'RepositoryNotFoundException') throw err;
+      onEvent({ type: 'info', message: `dry run: would create repository ${ref.repository}` });
+      return new Set<string>();
+    });
     if (opts.dryRun) {
       dryRunReport(plan, present, cache, onEvent, tally);
       return { ...result('dry-run'), manifests: plan.manifests.map((m) => ({ digest: m.descriptor.digest, mediaType: m.descriptor.mediaType })) };

@@ -47,7 +47,7 @@ describe.skipIf(skip)(`pushing every source format through the CLI and pulling i
   let env: Record<string, string>;
   beforeAll(async () => {
     emu = await startEmulator();
-    env = await isolatedEnv(emu.env);
+    env = isolatedEnv(emu.env);
   });
   afterAll(async () => {
     await emu?.stop();
