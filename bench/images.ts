@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { createGzipEncoder, gzipEncoderKey } from '../src/compress/gzip.js';
+import { createGzipEncoder } from '../src/compress/gzip.js';
 import { generate, type DataKind } from './data.js';
 import { writeHashed, type Written } from './files.js';
 
@@ -20,6 +20,8 @@ export interface ImageRecipe {
   layers: number;
   /** Data bytes per layer (the layer tar adds a header and padding). */
   layerBytes: number;
+  /** Which forms to write (default both). */
+  forms?: ('layout' | 'archive')[];
 }
 
 export interface BenchImage {
@@ -120,7 +122,7 @@ async function writeArchive(file: string, rawLayers: string[], diffIds: string[]
 export async function ensureImage(root: string, recipe: ImageRecipe): Promise<BenchImage> {
   const dir = join(root, recipe.name);
   const stamp = join(dir, 'recipe.json');
-  const wanted = JSON.stringify({ ...recipe, encoder: gzipEncoderKey(), format: 2 });
+  const wanted = JSON.stringify({ ...recipe, format: 2 });
   const image: BenchImage = { recipe, layout: join(dir, 'layout'), archive: join(dir, 'docker-save.tar'), layoutBlobs: [] };
   if (existsSync(stamp) && (await readFile(stamp, 'utf8')) === wanted) {
     image.layoutBlobs = JSON.parse(await readFile(join(dir, 'layout-blobs.json'), 'utf8')) as string[];
@@ -136,8 +138,9 @@ export async function ensureImage(root: string, recipe: ImageRecipe): Promise<Be
     rawLayers.push(raw);
   }
   const config = configOf(diffIds);
-  image.layoutBlobs = await writeLayout(image.layout, rawLayers, config);
-  await writeArchive(image.archive, rawLayers, diffIds, config, recipe.name);
+  const forms = recipe.forms ?? ['layout', 'archive'];
+  if (forms.includes('layout')) image.layoutBlobs = await writeLayout(image.layout, rawLayers, config);
+  if (forms.includes('archive')) await writeArchive(image.archive, rawLayers, diffIds, config, recipe.name);
   await rm(join(dir, 'raw'), { recursive: true });
   await writeFile(join(dir, 'layout-blobs.json'), JSON.stringify(image.layoutBlobs));
   await writeFile(stamp, wanted);

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readConfig, type BenchConfig } from './config.js';
 import { gzipSpeeds } from './gzip-speed.js';
-import { ensureImage, type BenchImage } from './images.js';
+import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
 import { machineLines, renderReport, type Report } from './report.js';
 import { ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy } from './tools.js';
@@ -37,14 +37,16 @@ async function freshPush(source: string, repo: string): Promise<Sample> {
   }
 }
 
-function image(cfg: BenchConfig, name: string, kind: 'noise' | 'text', totalMiB: number, layers = 4): Promise<BenchImage> {
+function image(name: string, kind: 'noise' | 'text', totalMiB: number, layers = 4, forms?: ImageRecipe['forms']): Promise<BenchImage> {
   log(`image ${name}: ${totalMiB} MiB in ${layers} layers of ${kind} (made once, reused)`);
-  return ensureImage(join(BENCH_DIR, 'images'), { name, kind, layers, layerBytes: Math.floor((totalMiB * MiB) / layers) });
+  return ensureImage(join(BENCH_DIR, 'images'), {
+    name, kind, layers, layerBytes: Math.floor((totalMiB * MiB) / layers), ...(forms ? { forms } : {}),
+  });
 }
 
 async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
   for (const kind of ['noise', 'text'] as const) {
-    const img = await image(cfg, `${kind}-${cfg.sizeMiB}`, kind, cfg.sizeMiB);
+    const img = await image(`${kind}-${cfg.sizeMiB}`, kind, cfg.sizeMiB);
     for (const form of ['layout', 'archive'] as const) {
       const ours: Sample[] = [];
       const theirs: Sample[] = [];
@@ -62,7 +64,7 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
 }
 
 async function repush(cfg: BenchConfig, report: Report): Promise<void> {
-  const img = await image(cfg, `noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
+  const img = await image(`noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
   const noop = await repeat(5, nodeNoop);
   for (const [form, source] of [['archive', img.archive], ['layout', img.layout]] as const) {
     const target = await freshTarget(WORK);
@@ -83,8 +85,8 @@ async function startup(report: Report): Promise<void> {
 }
 
 async function rss(cfg: BenchConfig, report: Report): Promise<void> {
-  const small = await image(cfg, `noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
-  const big = await image(cfg, `noise-${cfg.bigMiB}`, 'noise', cfg.bigMiB);
+  const small = await image(`noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
+  const big = await image(`big-noise-${cfg.bigMiB}`, 'noise', cfg.bigMiB, 4, ['archive']);
   log(`peak RSS: docker-save ${cfg.sizeMiB} MiB and ${cfg.bigMiB} MiB`);
   report.rss = {
     smallMiB: cfg.sizeMiB, small: await freshPush(small.archive, 'rss-small'),
@@ -93,7 +95,7 @@ async function rss(cfg: BenchConfig, report: Report): Promise<void> {
 }
 
 async function latency(cfg: BenchConfig, report: Report): Promise<void> {
-  const img = await image(cfg, `latency-8x${cfg.latencyLayerMiB}`, 'noise', 8 * cfg.latencyLayerMiB, 8);
+  const img = await image(`latency-8x${cfg.latencyLayerMiB}`, 'noise', 8 * cfg.latencyLayerMiB, 8, ['layout']);
   const withLatency = async (latencyMs: number): Promise<Sample> => {
     const target = await freshTarget(WORK);
     try {

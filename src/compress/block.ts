@@ -17,6 +17,12 @@ export const WINDOW = 32 * 1024;
 /** Probe: this many slices of this size, spread evenly over the block, deflated at level 1. */
 const PROBE_SLICES = 8;
 const PROBE_SLICE = 4 * 1024;
+/**
+ * A sample with at least this many bits of order-0 entropy per byte is taken as incompressible
+ * without a deflate probe (deflate's Huffman stage could save under 1 %; its matches are rare
+ * in such data).
+ */
+const UNIFORM_BITS = 7.92;
 /** A block whose sample deflates to more than this fraction of its size is stored. */
 const PROBE_KEEP_RATIO = 0.95;
 
@@ -47,12 +53,28 @@ export async function encodeBlock(job: BlockJob): Promise<Buffer[]> {
   return deflated.length < storedSize(data.length) ? [deflated] : storedBlocks(data, final);
 }
 
-/** Deflate a sample of the block at level 1: does the block compress enough to spend a pass on? */
+/**
+ * Does the block compress enough to spend a deflate pass on? A sample whose byte histogram is
+ * near-uniform (already-compressed or encrypted data) does not; otherwise the sample is deflated
+ * at level 1 and must shrink enough.
+ */
 async function worthDeflating(data: Buffer): Promise<boolean> {
   const sample = probeSample(data);
   if (sample === data) return true; // small block: the full pass costs about what a probe would
+  if (bitsPerByte(sample) >= UNIFORM_BITS) return false;
   const probe = await deflateRaw(sample, { level: 1 });
   return probe.length <= sample.length * PROBE_KEEP_RATIO;
+}
+
+/** Order-0 entropy of the bytes: 8 for uniformly random data, about 4.5 for English text. */
+export function bitsPerByte(data: Buffer): number {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < data.length; i++) counts[data[i]!]!++;
+  let bits = 0;
+  for (const count of counts) {
+    if (count > 0) bits -= count * Math.log2(count / data.length);
+  }
+  return bits / data.length;
 }
 
 function probeSample(data: Buffer): Buffer {

@@ -19,7 +19,7 @@ import { encodeBlock, WINDOW } from './block.js';
  * Changes whenever the output bytes for the same input and options could change: the block
  * format (our part) and the zlib that deflates (Node's bundled build).
  */
-export const GZIP_ENCODER_VERSION = `pgz-1+zlib-${process.versions.zlib}`;
+export const GZIP_ENCODER_VERSION = `pgz-2+zlib-${process.versions.zlib}`;
 
 export interface GzipEncoderOptions {
   /** Deflate level 0–9 (default 6, as gzip). 0 writes stored blocks only. Part of the output identity. */

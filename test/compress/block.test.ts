@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
+import { bitsPerByte, encodeBlock } from '../../src/compress/block.js';
+import { noise, text } from './data.js';
+
+describe('block encoder', () => {
+  it('rates random bytes near 8 bits per byte and text far below, so only text is deflated', () => {
+    expect(bitsPerByte(noise(32_768))).toBeGreaterThan(7.92);
+    expect(bitsPerByte(text(32_768))).toBeLessThan(6);
+    expect(bitsPerByte(Buffer.alloc(1000))).toBe(0);
+  });
+
+  it('a final block decodes on its own as a complete raw deflate stream', async () => {
+    for (const data of [text(300_000), noise(300_000), Buffer.alloc(0)]) {
+      const out = Buffer.concat(await encodeBlock({ data, dictionary: Buffer.alloc(0), final: true, level: 6 }));
+      expect(zlib.inflateRawSync(out).equals(data)).toBe(true);
+    }
+  });
+
+  it('a block deflated against the previous bytes as dictionary decodes after them', async () => {
+    const before = text(40_000, 5);
+    const data = Buffer.concat([before.subarray(10_000), text(200_000, 9)]);
+    const first = await encodeBlock({ data: before, dictionary: Buffer.alloc(0), final: false, level: 6 });
+    const second = await encodeBlock({ data, dictionary: before.subarray(-32_768), final: true, level: 6 });
+    const joined = Buffer.concat([...first, ...second]);
+    expect(zlib.inflateRawSync(joined).equals(Buffer.concat([before, data]))).toBe(true);
+    const alone = Buffer.concat(await encodeBlock({ data, dictionary: Buffer.alloc(0), final: true, level: 6 }));
+    expect(Buffer.concat(second).length).toBeLessThan(alone.length);
+  });
+});
