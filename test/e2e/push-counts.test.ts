@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type CallRecord, type Emulator } from '../emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { CallRecord } from '../emulator/index.js';
 import { bigImage } from '../helpers/big-image.js';
-import { cliMissing, isolatedEnv, runCli } from '../helpers/cli.js';
+import { cliMissing, runCli } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
 import { fixture } from '../helpers/paths.js';
 
 const MiB = 1024 * 1024;
@@ -33,22 +34,14 @@ function blobsOf(dir: string, digest?: string): { digest: string; size: number }
 }
 
 describe.skipIf(skip)(`push call counts${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let emu: Emulator;
-  let env: Record<string, string>;
-  beforeAll(async () => {
-    emu = await startEmulator();
-    env = isolatedEnv(emu.env);
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const ctx = useEmulator();
 
   /** Push with the CLI; returns the emulator calls it made for that repository. */
   async function push(source: string, repo: string, ...args: string[]): Promise<CallRecord[]> {
-    const before = emu.calls.length;
-    const run = await runCli([source, `${repo}:v1`, '--create-repository', ...args], { env });
+    const before = ctx.emu.calls.length;
+    const run = await runCli([source, `${repo}:v1`, '--create-repository', ...args], { env: ctx.env });
     expect(run.code, run.stderr).toBe(0);
-    return emu.calls.slice(before).filter((c) => c.repository === repo);
+    return ctx.emu.calls.slice(before).filter((c) => c.repository === repo);
   }
   const partSizes = (calls: CallRecord[]): number[] =>
     calls.filter((c) => c.call === 'UploadLayerPart' && !c.error).map((c) => c.bytes ?? -1).sort((a, b) => b - a);
@@ -61,13 +54,13 @@ describe.skipIf(skip)(`push call counts${skip ? ` (skipped: ${skip})` : ''}`, ()
   });
 
   it.skipIf(big.skip)('sends it as five parts when ECR offers a 10 MiB part size', async () => {
-    emu.setPartSize(10 * MiB);
+    ctx.emu.setPartSize(10 * MiB);
     try {
       const [config, layer] = blobsOf(big.layout!);
       const calls = await push(big.layout!, 'counts/big-10');
       expect(partSizes(calls)).toEqual([10 * MiB, 10 * MiB, 10 * MiB, 10 * MiB, layer!.size - 40 * MiB, config!.size]);
     } finally {
-      emu.setPartSize(20 * MiB);
+      ctx.emu.setPartSize(20 * MiB);
     }
   });
 
@@ -80,10 +73,10 @@ describe.skipIf(skip)(`push call counts${skip ? ` (skipped: ${skip})` : ''}`, ()
     const repo = `counts/again-${source.split('/').pop()!.replace(/\./g, '-')}`;
     const first = await push(source, repo);
     expect(first.filter((c) => c.call === 'UploadLayerPart').length).toBeGreaterThan(0);
-    const tags = emu.tags(repo);
+    const tags = ctx.emu.tags(repo);
     const second = await push(source, repo);
     expect(second.filter((c) => c.call === 'UploadLayerPart' || c.call === 'InitiateLayerUpload')).toEqual([]);
-    expect(emu.tags(repo)).toEqual(tags);
+    expect(ctx.emu.tags(repo)).toEqual(tags);
   });
 
   it('uploads a layer shared by both platforms of an index once', async () => {
@@ -93,37 +86,37 @@ describe.skipIf(skip)(`push call counts${skip ? ` (skipped: ${skip})` : ''}`, ()
     const calls = await push(fixture('oci-index'), 'counts/shared');
     expect(calls.filter((c) => c.call === 'InitiateLayerUpload' && !c.error)).toHaveLength(distinct.size);
     expect(calls.filter((c) => c.call === 'CompleteLayerUpload' && !c.error)).toHaveLength(distinct.size);
-    expect(emu.blobDigests('counts/shared')).toEqual([...distinct].sort());
+    expect(ctx.emu.blobDigests('counts/shared')).toEqual([...distinct].sort());
   });
 
   it('with --dry-run and --create-repository reports a missing repository and uploads, creates and puts nothing', async () => {
-    const before = emu.calls.length;
-    const run = await runCli([fixture('oci-layout'), 'counts/dry:v1', '--create-repository', '--dry-run', '--json', '-v'], { env });
+    const before = ctx.emu.calls.length;
+    const run = await runCli([fixture('oci-layout'), 'counts/dry:v1', '--create-repository', '--dry-run', '--json', '-v'], { env: ctx.env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/would create repository counts\/dry/);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'dry-run', blobs: { uploaded: blobsOf(fixture('oci-layout')).length } });
-    expect(emu.calls.slice(before).map((c) => c.call)).toEqual(['BatchCheckLayerAvailability']);
+    expect(ctx.emu.calls.slice(before).map((c) => c.call)).toEqual(['BatchCheckLayerAvailability']);
   });
 
   it('with --dry-run on an existing repository reports every missing blob as to be uploaded', async () => {
-    emu.createRepository('counts/dry2');
-    const before = emu.calls.length;
-    const run = await runCli([fixture('oci-layout'), 'counts/dry2:v1', '--dry-run', '--json'], { env });
+    ctx.emu.createRepository('counts/dry2');
+    const before = ctx.emu.calls.length;
+    const run = await runCli([fixture('oci-layout'), 'counts/dry2:v1', '--dry-run', '--json'], { env: ctx.env });
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { status: string; blobs: { total: number; uploaded: number } };
     expect(result.status).toBe('dry-run');
     expect(result.blobs.uploaded).toBe(blobsOf(fixture('oci-layout')).length);
-    expect(emu.calls.slice(before).map((c) => c.call)).toEqual(['BatchCheckLayerAvailability']);
-    expect(emu.tags('counts/dry2')).toEqual({});
+    expect(ctx.emu.calls.slice(before).map((c) => c.call)).toEqual(['BatchCheckLayerAvailability']);
+    expect(ctx.emu.tags('counts/dry2')).toEqual({});
   });
 
   it('pushes a repo@sha256 destination without a tag', async () => {
     const [entry] = (JSON.parse(readFileSync(fixture('oci-layout', 'index.json'), 'utf8')) as Doc).manifests!;
-    const run = await runCli([fixture('oci-layout'), `counts/by-digest@${entry!.digest}`, '--create-repository', '--json'], { env });
+    const run = await runCli([fixture('oci-layout'), `counts/by-digest@${entry!.digest}`, '--create-repository', '--json'], { env: ctx.env });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ digest: entry!.digest, tags: [] });
-    expect(emu.tags('counts/by-digest')).toEqual({});
-    const puts = emu.calls.filter((c) => c.repository === 'counts/by-digest' && c.call === 'PutImage');
+    expect(ctx.emu.tags('counts/by-digest')).toEqual({});
+    const puts = ctx.emu.calls.filter((c) => c.repository === 'counts/by-digest' && c.call === 'PutImage');
     expect(puts.map((c) => [c.imageDigest, c.imageTag])).toEqual([[entry!.digest, undefined]]);
   });
 });

@@ -4,9 +4,9 @@
  * and every tag must name the pushed digest.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { cliMissing, isolatedEnv, runCli } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliMissing, runCli } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
 import { fixture, sharedImages } from '../helpers/paths.js';
 import { pullSummary, registryDigest, skopeoMissing, summariseLayout } from '../helpers/skopeo.js';
 
@@ -43,27 +43,19 @@ const SHARED: Case[] = shared ? [
 const skip = cliMissing() ?? skopeoMissing();
 
 describe.skipIf(skip)(`pushing every source format through the CLI and pulling it back with skopeo${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let emu: Emulator;
-  let env: Record<string, string>;
-  beforeAll(async () => {
-    emu = await startEmulator();
-    env = isolatedEnv(emu.env);
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const ctx = useEmulator();
 
   it.each([...LOCAL, ...SHARED])('$name: same config, diff_ids and platforms; both tags name the pushed digest', async (c) => {
     const repo = `formats/${c.name.replace(/\./g, '-')}`;
-    const run = await runCli([c.source, `${repo}:e2e`, '-t', 'second', '--create-repository', '--json', ...(c.args ?? [])], { env });
+    const run = await runCli([c.source, `${repo}:e2e`, '-t', 'second', '--create-repository', '--json', ...(c.args ?? [])], { env: ctx.env });
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { digest: string; status: string; tags: string[] };
     expect(result.status).toBe('pushed');
-    expect(emu.tags(repo)).toEqual({ e2e: result.digest, second: result.digest });
-    expect(await registryDigest(`docker://${emu.registryHost}/${repo}:second`)).toBe(result.digest);
+    expect(ctx.emu.tags(repo)).toEqual({ e2e: result.digest, second: result.digest });
+    expect(await registryDigest(`docker://${ctx.emu.registryHost}/${repo}:second`)).toBe(result.digest);
     const [pulled, expected] = await Promise.all([
-      pullSummary(`docker://${emu.registryHost}/${repo}:e2e`),
+      pullSummary(`docker://${ctx.emu.registryHost}/${repo}:e2e`),
       c.expected.startsWith('layout:') ? summariseLayout(c.expected.slice('layout:'.length)) : pullSummary(c.expected),
     ]);
     expect(pulled.platforms.length).toBeGreaterThan(0);
