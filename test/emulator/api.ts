@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BufferPool, parseInput, readBody, type ReceivedBody } from './body.js';
 import { AwsError } from './errors.js';
-import type { Faults } from './faults.js';
+import type { Faults, Injection } from './faults.js';
 import { Images } from './images.js';
 import { Layers } from './layers.js';
 import { Repositories } from './repositories.js';
@@ -16,6 +16,7 @@ import type { State } from './state.js';
 import type { CallRecord } from './types.js';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
+const JSON_TYPE = 'application/x-amz-json-1.1';
 
 type Operation = (input: Record<string, unknown>) => unknown;
 
@@ -51,51 +52,60 @@ export class EcrApi {
     const target = String(req.headers['x-amz-target'] ?? '');
     const call = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
     const record: CallRecord = { call, status: 0 };
-    const arrived = performance.now();
-    let bodyIn = arrived;
     const injection = this.faults.pick(call);
     if (injection.failure && 'reset' in injection.failure) return this.reset(req, record);
-    let response: { status: number; body: unknown } | undefined;
+    const arrived = performance.now();
+    const timing = { bodyIn: arrived };
+    const answer = await this.answer(req, call, record, injection, timing);
+    if (answer === undefined) return; // the client went away mid-request
+    record.handlingMs = performance.now() - timing.bodyIn;
+    record.ms = performance.now() - arrived;
+    record.status = answer.status;
+    this.calls.push(record);
+    const bytes = Buffer.from(answer.body);
+    res.writeHead(answer.status, { 'Content-Type': answer.contentType, 'Content-Length': bytes.length, 'x-amzn-RequestId': randomUUID() });
+    res.end(bytes);
+  }
+
+  /** Runs one call; fills in the record and returns what to answer. */
+  private async answer(
+    req: IncomingMessage,
+    call: string,
+    record: CallRecord,
+    injection: Injection,
+    timing: { bodyIn: number },
+  ): Promise<{ status: number; body: string; contentType: string } | undefined> {
     let body: ReceivedBody | undefined;
     try {
       body = await readBody(req, this.pool);
-      bodyIn = performance.now();
-      verifySignature({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, bodySha256: body.sha256 }, this.credentials, this.state.settings.region);
+      timing.bodyIn = performance.now();
+      const signed = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, bodySha256: body.sha256 };
+      verifySignature(signed, this.credentials, this.state.settings.region);
       if (injection.latencyMs > 0) await sleep(injection.latencyMs);
       const operation = this.operations[call];
-      if (!operation) throw new AwsError('UnknownOperationException', target ? `Unknown operation ${target}` : 'Missing X-Amz-Target');
+      if (!operation) throw new AwsError('UnknownOperationException', call ? `Unknown operation ${call}` : 'Missing X-Amz-Target');
       const input = parseInput(body);
       describeInput(record, input);
-      if (injection.failure) {
-        record.injected = true;
-        if ('http500' in injection.failure) {
-          record.error = 'http500';
-          return this.send(res, record, 500, 'Internal Server Error', 'text/plain');
-        }
+      if (injection.failure && 'http500' in injection.failure) {
+        Object.assign(record, { injected: true, error: 'http500' });
+        return { status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
+      }
+      if (injection.failure && 'exception' in injection.failure) {
         const { exception, message, fields } = injection.failure;
+        record.injected = true;
         throw new AwsError(exception, message ?? `Injected ${exception}`, fields);
       }
-      response = { status: 200, body: await operation(input) };
-      record.imageDigest ??= (response.body as { image?: { imageId?: { imageDigest?: string } } }).image?.imageId?.imageDigest;
+      const output = await operation(input);
+      record.imageDigest ??= (output as { image?: { imageId?: { imageDigest?: string } } }).image?.imageId?.imageDigest;
+      return { status: 200, body: JSON.stringify(output), contentType: JSON_TYPE };
     } catch (e) {
-      if (!(e instanceof AwsError) && req.destroyed) return; // the client went away mid-request
+      if (!(e instanceof AwsError) && req.destroyed) return undefined;
       const error = e instanceof AwsError ? e : new AwsError('ServerException', `Internal error: ${(e as Error).message}`);
       record.error = error.type;
-      response = { status: error.status, body: error.body() };
+      return { status: error.status, body: JSON.stringify(error.body()), contentType: JSON_TYPE };
     } finally {
       this.pool.release(body?.blob);
     }
-    record.handlingMs = performance.now() - bodyIn;
-    record.ms = performance.now() - arrived;
-    this.send(res, record, response.status, JSON.stringify(response.body), 'application/x-amz-json-1.1');
-  }
-
-  private send(res: ServerResponse, record: CallRecord, status: number, body: string, contentType: string): void {
-    record.status = status;
-    this.calls.push(record);
-    const bytes = Buffer.from(body);
-    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, 'x-amzn-RequestId': randomUUID() });
-    res.end(bytes);
   }
 
   /** Drops the connection once the request body has started to arrive. */

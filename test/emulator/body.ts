@@ -24,7 +24,7 @@ export interface ReceivedBody {
 export class BufferPool {
   private readonly free: Buffer[] = [];
 
-  constructor(private readonly keep = 8) {}
+  constructor(private readonly keep = 4) {}
 
   acquire(size: number): Buffer {
     const i = this.free.findIndex((b) => b.length >= size);
