@@ -7,7 +7,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type Fault } from '../emulator/index.js';
-import { cleanEnv, closedPort, notBuilt, runCli, sharedImages, type CliRun } from './run-cli.js';
+import { cleanEnv, closedPort, notBuilt, runCli, sharedImages, type CliRun, removeHomes } from './run-cli.js';
 
 const images = sharedImages();
 const skip = notBuilt() ?? (images ? undefined : '../shared/images is absent');
@@ -48,6 +48,7 @@ describe.skipIf(skip)(`exit codes of the real CLI against the emulator${skip ? `
   });
   afterAll(async () => {
     await emu?.stop();
+    removeHomes();
   });
 
   /** Push the fixture to a fresh repository with `fault` injected; --max-attempts 2 keeps retries short. */

@@ -2,14 +2,16 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/errors.js';
-import { cleanEnv, notBuilt, repoRoot, runCli } from './run-cli.js';
+import { cleanEnv, notBuilt, repoRoot, runCli, removeHomes } from './run-cli.js';
 
 const skip = notBuilt();
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe.skipIf(skip)(`help, version and usage errors${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  afterAll(removeHomes);
+
   it('--version prints the package version and nothing else', async () => {
     const run = await runCli(['--version'], { env: cleanEnv() });
     expect(run).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { cleanEnv, notBuilt, runCli, sharedImages } from './run-cli.js';
+import { cleanEnv, notBuilt, runCli, sharedImages, removeHomes } from './run-cli.js';
 import { noScript, runInTerminal } from './tty.js';
 
 const images = sharedImages();
@@ -26,6 +26,7 @@ describe.skipIf(skip)(`output of the real CLI${skip ? ` (skipped: ${skip})` : ''
   });
   afterAll(async () => {
     await emu?.stop();
+    removeHomes();
   });
   beforeEach(() => {
     n += 1;

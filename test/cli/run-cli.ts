@@ -3,7 +3,7 @@
  * environment holding nothing from this machine's AWS setup.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,22 +19,33 @@ export function notBuilt(): string | undefined {
   return existsSync(join(repoRoot, 'dist', 'cli.js')) ? undefined : 'dist/cli.js is missing: run `npm run build` first';
 }
 
+const homes: string[] = [];
+
 /**
- * PATH plus an empty HOME (TMPDIR is HOME/tmp, empty too): no ~/.aws files, no instance metadata lookups, no CI variables, no
- * colour forcing. Tests add what they need (usually the emulator's env).
+ * PATH plus an empty HOME (TMPDIR is HOME/tmp, empty too; the XDG cache and config dirs inside
+ * HOME): no ~/.aws files, no instance metadata lookups, no CI variables, no colour forcing. Tests
+ * add what they need (usually the emulator's env). `removeHomes()` (in an afterAll) deletes them.
  */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const home = mkdtempSync(join(tmpdir(), 'ecr-push-cli-home-'));
+  homes.push(home);
   mkdirSync(join(home, 'tmp'));
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     TMPDIR: join(home, 'tmp'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_CONFIG_HOME: join(home, '.config'),
     AWS_CONFIG_FILE: join(home, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
     ...extra,
   };
+}
+
+/** Delete every HOME that cleanEnv() made in this test file. */
+export function removeHomes(): void {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 }
 
 export interface CliRun {
@@ -46,6 +57,10 @@ export interface CliRun {
 
 export interface RunOptions {
   env: Record<string, string>;
+  /** Bytes for standard input (closed at once otherwise). */
+  input?: Buffer;
+  /** Called once the process has started. */
+  onSpawn?: (pid: number) => void;
   /** Called with all stderr so far on every chunk (to send a signal at the right moment). */
   onStderr?: (stderr: string, child: ChildProcess) => void;
   timeoutMs?: number;
@@ -53,7 +68,7 @@ export interface RunOptions {
 
 export function runCli(args: string[], opts: RunOptions): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
@@ -69,6 +84,10 @@ export function runCli(args: string[], opts: RunOptions): Promise<CliRun> {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    // The CLI may stop reading standard input early (a failure); that is not the test's error.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input);
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   });
 }
 

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { cleanEnv, notBuilt, runCli, sharedImages } from './run-cli.js';
+import { cleanEnv, notBuilt, runCli, sharedImages, removeHomes } from './run-cli.js';
 
 const images = sharedImages();
 const skip = notBuilt() ?? (images ? undefined : '../shared/images is absent');
@@ -21,6 +21,7 @@ describe.skipIf(skip)(`signals during an upload${skip ? ` (skipped: ${skip})` : 
   });
   afterAll(async () => {
     await emu?.stop();
+    removeHomes();
   });
 
   it.each([

@@ -9,7 +9,7 @@ import { BatchGetImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { ecrClient } from '../emulator/sdk.js';
-import { cleanEnv, notBuilt, runCli, sharedImages } from './run-cli.js';
+import { cleanEnv, notBuilt, runCli, sharedImages, removeHomes } from './run-cli.js';
 
 const images = sharedImages();
 const skip = notBuilt() ?? (images ? undefined : '../shared/images is absent');
@@ -46,6 +46,7 @@ describe.skipIf(skip)(`ecr-push tag${skip ? ` (skipped: ${skip})` : ''}`, () => 
   afterAll(async () => {
     client?.destroy();
     await emu?.stop();
+    removeHomes();
   });
 
   it('adds tags that point at the same digest, with the manifest byte-identical and its media type kept', async () => {
