@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODES, UsageError } from './errors.js';
+import { parsePlatformFlag } from './image/select.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import type { AwsOptions, Compression, InspectOptions, PushOptions, RetagOptions } from './options.js';
 import type { RunFlags } from './report/run.js';
@@ -34,10 +35,9 @@ function wholeNumber(flag: string, check: (n: number) => number | undefined): (t
   };
 }
 
+/** `--platform`: checked by the image selection's own parser, kept as text for the library. */
 function parsePlatform(text: string): string {
-  if (!/^[a-z0-9._-]+\/[a-z0-9._-]+(\/[a-z0-9._-]+)?$/i.test(text)) {
-    throw new UsageError(`--platform must be os/arch or os/arch/variant (linux/arm64/v8), got '${text}'`);
-  }
+  parsePlatformFlag(text);
   return text;
 }
 

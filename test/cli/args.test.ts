@@ -55,7 +55,7 @@ describe('command line → library options', () => {
     [['a', 'b', '--part-size', '21MiB'], /--part-size must be from 5242880 \(5 MiB\) to 20971520/],
     [['a', 'b', '--part-size', 'big'], /--part-size must be a size/],
     [['a', 'b', '--compression', 'zstd'], /--compression must be auto, gzip or none/],
-    [['a', 'b', '--platform', 'arm64'], /--platform must be os\/arch/],
+    [['a', 'b', '--platform', 'arm64'], /--platform "arm64" is not os\/arch\[\/variant\]/],
     [['a', 'b', '--registry-id', '1234'], /--registry-id must be a 12-digit/],
     [['a', 'b', '--endpoint-url', 'localhost:4566'], /--endpoint-url must be an http/],
     [['a', 'b', '-q', '-v'], /cannot be used with/],
