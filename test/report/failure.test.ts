@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EcrServiceError } from '../../src/ecr/classify.js';
+import { classify, EcrServiceError } from '../../src/ecr/classify.js';
 import { CredentialsError, InterruptedError, UsageError } from '../../src/errors.js';
 import { describeFailure, failureText } from '../../src/report/failure.js';
 
@@ -28,6 +28,12 @@ describe('failure lines', () => {
     expect(describeFailure(new EcrServiceError('ThrottlingException', 'slow down')).exitCode).toBe(25);
     expect(describeFailure(new InterruptedError('SIGINT')).exitCode).toBe(130);
     expect(describeFailure(new InterruptedError('SIGTERM')).exitCode).toBe(143);
+  });
+
+  it('report a thrown programming error as a bug: exit 1 with a hint to report it', () => {
+    const f = describeFailure(classify(new TypeError("Cannot read properties of undefined (reading 'uploadId')")));
+    expect(f).toMatchObject({ name: 'InternalError', exitCode: 1 });
+    expect(f.hint).toMatch(/bug.*-v/);
   });
 
   it('show a stack trace only when verbose', () => {
