@@ -9,7 +9,7 @@ export interface BenchConfig {
   runs: number;
   /** Layer size of the 8-layer latency case, MiB. BENCH_LATENCY_LAYER_MIB, default 64. */
   latencyLayerMiB: number;
-  /** Data per kind for the in-process gzip throughput, MiB. BENCH_GZIP_MIB, default 256. */
+  /** Data per kind for the in-process gzip throughput, MiB. BENCH_GZIP_MIB, default 128. */
   gzipMiB: number;
   /** Sections to run (BENCH_ONLY, comma-separated); default all. */
   sections: Set<Section>;
@@ -36,7 +36,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     bigMiB: positiveInt(env, 'BENCH_BIG_MIB', 4096),
     runs: positiveInt(env, 'BENCH_RUNS', 3),
     latencyLayerMiB: positiveInt(env, 'BENCH_LATENCY_LAYER_MIB', 64),
-    gzipMiB: positiveInt(env, 'BENCH_GZIP_MIB', 256),
+    gzipMiB: positiveInt(env, 'BENCH_GZIP_MIB', 128),
     sections: new Set((only.length > 0 ? only : SECTIONS) as Section[]),
   };
 }
