@@ -94,6 +94,7 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     unlinkSync(join(dir, 'blobs', ...armOnly.split(':')));
 
     const r = cli(['inspect', dir, '--json']);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const image = (JSON.parse(r.stdout) as InspectReport).images[0]!;
     expect(image.pushablePlatforms).toEqual(['linux/amd64']);
@@ -101,6 +102,7 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     expect(arm?.kind === 'manifest' && [arm.pushable, arm.layers[1]!.present]).toEqual([false, false]);
 
     const text = cli(['inspect', dir]);
+    expect(text.stderr).toBe('');
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('pushable platforms: linux/amd64\n');
     expect(text.stdout).toMatch(new RegExp(`layer +${armOnly}.*MISSING`));
@@ -108,6 +110,7 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
 
   it('inspect without --json prints the format, tags, platforms and digests as text', () => {
     const r = cli(['inspect', 'fixtures/docker-archive.tar']);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(cli(['inspect', 'fixtures/docker-archive.tar', '--json']).stdout) as InspectReport;
     const root = report.images[0]!.root;

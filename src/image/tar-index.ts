@@ -124,6 +124,11 @@ export async function indexTar(path: string, label: string): Promise<Map<string,
       const name = archivePath(rawName);
       if (name === undefined || name === '') continue;
       const type = typeOf(flag);
+      const earlier = entries.get(name);
+      if (earlier && (earlier.type !== 'dir' || type !== 'dir')) {
+        // Readers disagree on which copy wins; refuse rather than read what skopeo or docker would not.
+        throw new InputError(`${label}: duplicate entry ${name} in the tar archive`);
+      }
       entries.set(name, { name, type, offset: dataAt, size, ...(linkname ? { linkname } : {}) });
     }
     if (offset < fileSize || entries.size === 0) {

@@ -15,8 +15,15 @@ export class TarTree implements FileTree {
     private readonly entries: Map<string, TarEntry>,
   ) {}
 
+  /** Index the tar; a link whose target leaves the archive is refused, as `docker load` does. */
   static async open(file: string, label: string): Promise<TarTree> {
-    return new TarTree(label, file, await indexTar(file, label));
+    const entries = await indexTar(file, label);
+    for (const entry of entries.values()) {
+      if ((entry.type === 'symlink' || entry.type === 'hardlink') && linkTarget(entry) === undefined) {
+        throw new InputError(`${label}: ${entry.name} links outside the archive (${entry.linkname ?? ''})`);
+      }
+    }
+    return new TarTree(label, file, entries);
   }
 
   /** Whether the archive has an entry (of any type) at `path`. */
@@ -52,11 +59,8 @@ export class TarTree implements FileTree {
         throw new InputError(`${this.label}: link loop at ${path}`);
       }
       seen.add(entry.name);
-      const target = linkTarget(entry);
-      if (target === undefined) {
-        throw new InputError(`${this.label}: ${entry.name} links outside the archive (${entry.linkname ?? ''})`);
-      }
-      entry = this.entries.get(target);
+      const target = linkTarget(entry); // never outside the archive: open() refused such links
+      entry = target === undefined ? undefined : this.entries.get(target);
     }
     return entry?.type === 'file' ? entry : undefined;
   }

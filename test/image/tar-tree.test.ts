@@ -41,10 +41,17 @@ describe('reading files inside a tar without extracting it', () => {
     expect((await collect(t.stream('ccc/layer.tar'))).toString()).toBe('layer bytes');
   });
 
-  it('refuses a symlink that leaves the archive, naming the link', async () => {
-    const t = await tree([{ name: 'x/layer.tar', symlink: '../../etc/passwd' }]);
-    expect(() => t.size('x/layer.tar')).toThrow(InputError);
-    expect(() => t.size('x/layer.tar')).toThrow(/x\/layer\.tar links outside the archive/);
+  it('refuses an archive with a symlink that leaves it, naming the link, even when nothing uses it', async () => {
+    await expect(tree([{ name: 'a', data: 'a' }, { name: 'x/layer.tar', symlink: '../../etc/passwd' }])).rejects.toThrow(
+      /x\/layer\.tar links outside the archive \(\.\.\/\.\.\/etc\/passwd\)$/,
+    );
+    await expect(tree([{ name: 'y', hardlink: '../y' }])).rejects.toThrow(InputError);
+  });
+
+  it('refuses two entries with the same file name, since readers disagree on which one counts', async () => {
+    await expect(tree([{ name: 'index.json', data: '{}' }, { name: 'index.json', data: '[]' }])).rejects.toThrow(/duplicate entry index\.json/);
+    const dirs = await tree([{ name: 'blobs', dir: true }, { name: 'blobs', dir: true }, { name: 'blobs/x', data: 'x' }]);
+    expect(dirs.size('blobs/x')).toBe(1);
   });
 
   it('resolves an absolute symlink inside the archive, never on the host', async () => {
