@@ -3,17 +3,13 @@
  * Entries that point at the same manifest are one image with several tags.
  */
 import { InputError } from '../errors.js';
-import { blobPath } from './digest.js';
 import { isObject, parseDescriptor } from './descriptor.js';
 import { loadNode } from './nodes.js';
 import { readJson, type FileTree } from './tree.js';
 import type { BlobStore, Descriptor, SourceImage } from './types.js';
 
-export const REF_NAME = 'org.opencontainers.image.ref.name';
-export const CONTAINERD_NAME = 'io.containerd.image.name';
-
-/** Blobs of an OCI layout live at `blobs/<alg>/<hex>`. */
-export const ociLocator = (digest: string): string => blobPath(digest);
+const REF_NAME = 'org.opencontainers.image.ref.name';
+const CONTAINERD_NAME = 'io.containerd.image.name';
 
 /** The descriptors listed in index.json (`"manifests": null` is read as none). */
 export async function readIndexJson(tree: FileTree): Promise<Descriptor[]> {

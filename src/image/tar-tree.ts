@@ -26,11 +26,6 @@ export class TarTree implements FileTree {
     return new TarTree(label, file, entries);
   }
 
-  /** Whether the archive has an entry (of any type) at `path`. */
-  hasEntry(path: string): boolean {
-    return this.entries.has(path);
-  }
-
   size(path: string): number | undefined {
     return this.resolve(path)?.size;
   }
