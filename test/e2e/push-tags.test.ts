@@ -1,0 +1,68 @@
+/**
+ * Tags through the real CLI: which tag is chosen when none is given, one PutImage per tag, index
+ * children by digest before the index, and immutable tags (unchanged vs. a real conflict).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CallRecord } from '../emulator/index.js';
+import { cliMissing, runCli, type CliRun } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { fixture, sharedImages } from '../helpers/paths.js';
+
+const skip = cliMissing();
+const shared = sharedImages();
+
+describe.skipIf(skip)(`tags${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  const ctx = useEmulator({ repositories: [{ name: 'tags/fixed', imageTagMutability: 'IMMUTABLE' }] });
+
+  async function push(source: string, destination: string, ...args: string[]): Promise<{ run: CliRun; puts: CallRecord[] }> {
+    const before = ctx.emu.calls.length;
+    const run = await runCli([source, destination, '--create-repository', '--json', ...args], { env: ctx.env });
+    const repo = destination.split(/[:@]/)[0];
+    return { run, puts: ctx.emu.calls.slice(before).filter((c) => c.call === 'PutImage' && c.repository === repo) };
+  }
+
+  it("uses the source's own tag when none is given, and says which", async () => {
+    const { run } = await push(fixture('docker-archive.tar'), 'tags/own');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/using the source's own tag "v1"/);
+    expect(Object.keys(ctx.emu.tags('tags/own'))).toEqual(['v1']);
+  });
+
+  it.skipIf(!shared)('uses latest when the source has two tags, and says so', async () => {
+    const { run } = await push(join(shared ?? '', 'tool-made', 'docker-archive-2tags.tar'), 'tags/two');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/"latest"/);
+    expect(Object.keys(ctx.emu.tags('tags/two'))).toEqual(['latest']);
+  });
+
+  it('puts the manifest once per tag, each with the same digest', async () => {
+    const { run, puts } = await push(fixture('oci-layout'), 'tags/many:a', '-t', 'b', '-t', 'c');
+    expect(run.code, run.stderr).toBe(0);
+    const digest = (JSON.parse(run.stdout) as { digest: string }).digest;
+    expect(puts.map((c) => [c.imageTag, c.imageDigest])).toEqual([['a', digest], ['b', digest], ['c', digest]]);
+  });
+
+  it('puts index children by digest without a tag first, then the index with its tags', async () => {
+    const { run, puts } = await push(fixture('oci-index'), 'tags/index:v1', '-t', 'v1.0');
+    expect(run.code, run.stderr).toBe(0);
+    const digest = (JSON.parse(run.stdout) as { digest: string }).digest;
+    expect(puts.map((c) => c.imageTag)).toEqual([undefined, undefined, 'v1', 'v1.0']);
+    expect(puts.slice(0, 2).every((c) => c.imageDigest !== digest)).toBe(true);
+    expect(puts.slice(2).map((c) => c.imageDigest)).toEqual([digest, digest]);
+  });
+
+  it('reports an identical re-push to an immutable tag as unchanged (exit 0)', async () => {
+    expect((await push(fixture('oci-layout'), 'tags/fixed:v1')).run.code).toBe(0);
+    const { run } = await push(fixture('oci-layout'), 'tags/fixed:v1');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'unchanged' });
+  });
+
+  it('fails with exit 11 when an immutable tag names another image, and the tag keeps its image', async () => {
+    const before = ctx.emu.tags('tags/fixed');
+    const { run } = await push(fixture('oci-index'), 'tags/fixed:v1');
+    expect(run.code).toBe(11);
+    expect(ctx.emu.tags('tags/fixed').v1).toBe(before.v1);
+  });
+});
