@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BatchCheckLayerAvailabilityCommand,
@@ -14,6 +11,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { startEmulator, type Emulator } from './index.js';
 import { ecrClient, sharedImagesDir, uploadBlob } from './sdk.js';
+import { readLayoutJson, skopeoCopy, withTempDir } from './skopeo.js';
 
 const imagesDir = sharedImagesDir();
 const layoutDir = imagesDir && join(imagesDir, 'tool-made', 'oci-layout');
@@ -82,20 +80,12 @@ describe.skipIf(!layoutDir)('pushing an OCI image through the SDK (needs ../shar
   });
 
   it('lets skopeo pull the pushed image back with the same config digest', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'emulator-pull-'));
-    try {
-      await promisify(execFile)('skopeo', [
-        '--insecure-policy', 'copy', '--src-tls-verify=false',
-        `docker://${emu.registryHost}/app:v1`, `oci:${join(out, 'layout')}:pulled`,
-      ]);
-      const index = JSON.parse(await readFile(join(out, 'layout', 'index.json'), 'utf8')) as { manifests: OciDescriptor[] };
-      const pulledManifest = JSON.parse(
-        await readFile(join(out, 'layout', 'blobs', 'sha256', index.manifests[0]!.digest.slice(7)), 'utf8'),
-      ) as { config: OciDescriptor };
-      expect(pulledManifest.config.digest).toBe(manifest.config.digest);
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    await withTempDir(async (dir) => {
+      await skopeoCopy(emu.registryHost, 'app:v1', `oci:${dir}:pulled`);
+      const index = await readLayoutJson<{ manifests: OciDescriptor[] }>(dir);
+      const pulled = await readLayoutJson<{ config: OciDescriptor }>(dir, index.manifests[0]!.digest);
+      expect(pulled.config.digest).toBe(manifest.config.digest);
+    });
   });
 
   it('hands out a registry token for user AWS and the emulator as proxy endpoint', async () => {

@@ -27,6 +27,16 @@ function part(repositoryName: string, uploadId: string, partFirstByte: number, b
   return h.client.send(new UploadLayerPartCommand({ repositoryName, uploadId, partFirstByte, partLastByte, layerPartBlob: bytes }));
 }
 
+/** Runs `body` with the emulator handing out `partSize`, then restores the 20 MiB default. */
+async function withPartSize(partSize: number, body: () => Promise<void>): Promise<void> {
+  h.emu.setPartSize(partSize);
+  try {
+    await body();
+  } finally {
+    h.emu.setPartSize(20_971_520);
+  }
+}
+
 function complete(repositoryName: string, uploadId: string, digest: string) {
   return h.client.send(new CompleteLayerUploadCommand({ repositoryName, uploadId, layerDigests: [digest] }));
 }
@@ -75,12 +85,9 @@ describe('layer upload', () => {
   it('returns the configured partSize from InitiateLayerUpload, 20 MiB unless changed', async () => {
     const repositoryName = newRepo();
     expect((await h.client.send(new InitiateLayerUploadCommand({ repositoryName }))).partSize).toBe(20_971_520);
-    h.emu.setPartSize(10_485_760);
-    try {
+    await withPartSize(10_485_760, async () => {
       expect((await h.client.send(new InitiateLayerUploadCommand({ repositoryName }))).partSize).toBe(10_485_760);
-    } finally {
-      h.emu.setPartSize(20_971_520);
-    }
+    });
   });
 
   it('rejects a part that does not start right after the last byte received, reporting lastValidByteReceived', async () => {
@@ -108,16 +115,13 @@ describe('layer upload', () => {
 
   it('rejects a part larger than the part size with InvalidLayerPartException', async () => {
     const repositoryName = newRepo();
-    h.emu.setPartSize(1000);
-    try {
+    await withPartSize(1000, async () => {
       const uploadId = await initiate(repositoryName);
       const err = await rejection(part(repositoryName, uploadId, 0, Buffer.alloc(1001)));
       expect(err).toBeInstanceOf(InvalidLayerPartException);
       expect(err).toMatchObject({ lastValidByteReceived: -1 });
       expect((await part(repositoryName, uploadId, 0, Buffer.alloc(1000))).lastByteReceived).toBe(999);
-    } finally {
-      h.emu.setPartSize(20_971_520);
-    }
+    });
   });
 
   it('refuses a part over 20,971,520 bytes by default, reporting lastValidByteReceived', async () => {
@@ -146,13 +150,10 @@ describe('layer upload', () => {
 
   it('accepts parts of the partSize it handed out even when that is under 5 MiB', async () => {
     const repositoryName = newRepo();
-    h.emu.setPartSize(1000);
-    try {
+    await withPartSize(1000, async () => {
       const bytes = Buffer.alloc(2500, 3);
       expect(await uploadBlob(h.client, repositoryName, bytes, 1000)).toBe(sha256(bytes));
-    } finally {
-      h.emu.setPartSize(20_971_520);
-    }
+    });
   });
 
   it('stores a blob sent in several parts under the digest of all its bytes', async () => {

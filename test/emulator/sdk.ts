@@ -1,11 +1,14 @@
 /** Test helpers: a real ECR SDK client pointed at an emulator, and blob uploads through it. */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CompleteLayerUploadCommand,
   ECRClient,
   InitiateLayerUploadCommand,
+  PutImageCommand,
   UploadLayerPartCommand,
 } from '@aws-sdk/client-ecr';
 import type { Emulator } from './index.js';
@@ -92,4 +95,31 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & Reco
     return e as Error & Record<string, unknown>;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+interface LayoutDescriptor {
+  mediaType: string;
+  digest: string;
+}
+
+/**
+ * Pushes the first image of an OCI layout through the SDK: blobs, then child manifests by digest,
+ * then the top manifest or index under `tag`. Returns the top digest.
+ */
+export async function pushOciLayout(client: ECRClient, repositoryName: string, layoutDir: string, tag: string): Promise<string> {
+  const blob = (digest: string) => readFile(join(layoutDir, 'blobs', ...digest.split(':')));
+  const index = JSON.parse(await readFile(join(layoutDir, 'index.json'), 'utf8')) as { manifests: LayoutDescriptor[] };
+  const pushNode = async (node: LayoutDescriptor, imageTag?: string): Promise<void> => {
+    const text = (await blob(node.digest)).toString('utf8');
+    const doc = JSON.parse(text) as { manifests?: LayoutDescriptor[]; config?: LayoutDescriptor; layers?: LayoutDescriptor[] };
+    for (const child of doc.manifests ?? []) await pushNode(child);
+    for (const ref of doc.config ? [doc.config, ...(doc.layers ?? [])] : []) {
+      await uploadBlob(client, repositoryName, await blob(ref.digest)).catch((e: Error) => {
+        if (e.name !== 'LayerAlreadyExistsException') throw e;
+      });
+    }
+    await client.send(new PutImageCommand({ repositoryName, imageManifest: text, imageManifestMediaType: node.mediaType, imageDigest: node.digest, imageTag }));
+  };
+  await pushNode(index.manifests[0]!, tag);
+  return index.manifests[0]!.digest;
 }
