@@ -25,34 +25,29 @@ export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Repo
   let repository = '';
   let firstStart: number | undefined;
 
-  const log = (line: string): void => {
-    opts.out.write(`${line}\n`);
-  };
-  const refresh = (): void => {
+  const spinnerText = (): string => {
     const rate = firstStart === undefined ? '' : formatRate(totals.sent, now() - firstStart);
     const head = `${repository ? `${repository}: ` : ''}${totals.finished}/${totals.blobs} blobs, ` +
       `${formatBytes(totals.sent)} of ${formatBytes(totals.bytes)} sent${totals.sent > 0 && rate ? `, ${rate}` : ''}`;
     const lines = [...active].map(([digest, a]) => `  ${c.cyan('↑')} ${shortDigest(digest)} ${progressText(a.done, a.size, now() - a.start)}`);
-    spinner.text = [head, ...lines].join('\n');
-    if (!spinner.isSpinning) spinner.start();
+    return [head, ...lines].join('\n');
   };
 
-  const onEvent = (e: PushEvent): void => {
+  /** Update the counters; returns the line to keep above the spinner, if the event has one. */
+  const update = (e: PushEvent): string | undefined => {
     switch (e.type) {
       case 'plan':
         repository = oneLine(e.repository);
         totals.blobs = e.blobs;
         totals.bytes = e.totalBytes;
-        log(planLine(e));
-        break;
+        return planLine(e);
       case 'blob-skipped':
         totals.finished += 1;
-        log(c.dim(`${c.yellow('=')} ${skippedLine(e)}`));
-        break;
+        return c.dim(`${c.yellow('=')} ${skippedLine(e)}`);
       case 'blob-start':
         firstStart ??= now();
         active.set(e.digest, { start: now(), done: 0, ...(e.size === undefined ? {} : { size: e.size }) });
-        break;
+        return undefined;
       case 'blob-progress': {
         const a = active.get(e.digest);
         if (a) {
@@ -60,7 +55,7 @@ export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Repo
           a.done = e.done;
           if (e.size !== undefined) a.size = e.size;
         }
-        break;
+        return undefined;
       }
       case 'blob-done': {
         const a = active.get(e.digest);
@@ -68,23 +63,26 @@ export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Repo
         totals.finished += 1;
         if (!e.alreadyExisted) totals.sent += e.size - (a?.done ?? 0);
         const mark = e.alreadyExisted ? c.yellow('=') : c.green('✔');
-        log(`${mark} ${doneLine(e, a === undefined ? undefined : now() - a.start)}`);
-        break;
+        return `${mark} ${doneLine(e, a === undefined ? undefined : now() - a.start)}`;
       }
       case 'manifest':
-        log(`${c.green('✔')} ${manifestLine(e)}`);
-        break;
+        return `${c.green('✔')} ${manifestLine(e)}`;
       case 'request':
-        if (opts.verbose) log(c.dim(requestLine(e)));
-        break;
+        return opts.verbose ? c.dim(requestLine(e)) : undefined;
       case 'retry':
-        if (opts.verbose) log(c.yellow(retryLine(e)));
-        break;
+        return opts.verbose ? c.yellow(retryLine(e)) : undefined;
       case 'info':
-        log(oneLine(e.message));
-        break;
+        return oneLine(e.message);
     }
-    refresh();
+  };
+
+  const onEvent = (e: PushEvent): void => {
+    const line = update(e);
+    spinner.text = spinnerText();
+    if (!spinner.isSpinning) spinner.start();
+    // ora clears the spinner around an outside write and draws it again below the new line.
+    if (line === undefined) spinner.render();
+    else opts.out.write(`${line}\n`);
   };
 
   return {
