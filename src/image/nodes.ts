@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import { isDigest } from './digest.js';
 import { isObject, parseDescriptor, parsePlatform, type Json } from './descriptor.js';
-import { isImageConfigType, isIndexType } from './media-types.js';
+import { isImageConfigType, isIndexType, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
 import { parseJson } from './tree.js';
 import type { BlobStore, Descriptor, ImageNode, IndexNode, ManifestNode, Platform } from './types.js';
 
@@ -41,11 +41,11 @@ export async function loadNode(desc: Descriptor, blobs: BlobStore, label: string
   const where = `${label}: manifest ${desc.digest}`;
   const json = parseJson(bytes, where);
   if (!isObject(json)) throw new InputError(`${where} is not a JSON object`);
-  const mediaType = typeof json.mediaType === 'string' ? json.mediaType : desc.mediaType;
-  const descriptor: Descriptor = { ...desc, mediaType };
-  if (isIndexType(mediaType) || (json.manifests !== undefined && json.layers === undefined)) {
-    return loadIndex(descriptor, bytes, json, blobs, label, [...trail, desc.digest]);
-  }
+  const stated = typeof json.mediaType === 'string' && json.mediaType !== '' ? json.mediaType : desc.mediaType;
+  const isIndex = isIndexType(stated) || (json.manifests !== undefined && json.layers === undefined);
+  // Neither the manifest nor its descriptor names a type: the OCI one its shape says it is.
+  const descriptor: Descriptor = { ...desc, mediaType: stated || (isIndex ? OCI_INDEX : OCI_MANIFEST) };
+  if (isIndex) return loadIndex(descriptor, bytes, json, blobs, label, [...trail, desc.digest]);
   return loadManifest(descriptor, bytes, json, blobs, where);
 }
 

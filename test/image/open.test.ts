@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -121,5 +121,19 @@ describe('OCI layouts', () => {
     expect(amd!.layers[0]!.digest).toBe(arm!.layers[0]!.digest);
     expect(amd!.layers[1]!.digest).not.toBe(arm!.layers[1]!.digest);
     await source.close();
+  });
+});
+
+describe('media types missing everywhere', () => {
+  it('a manifest whose descriptor and bytes both lack mediaType is read as an OCI image manifest', async () => {
+    const dir = join(scratch, 'no-media-type');
+    cpSync(fixture('oci-layout'), dir, { recursive: true });
+    const indexPath = join(dir, 'index.json');
+    const index = JSON.parse(readFileSync(indexPath, 'utf8'));
+    delete index.manifests[0].mediaType;
+    writeFileSync(indexPath, JSON.stringify(index));
+    const m = await only(dir);
+    expect(m.descriptor.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+    expect(m.layers).toHaveLength(2);
   });
 });
