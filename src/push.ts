@@ -4,6 +4,7 @@
  * first. PutImage is never called after an abort or after any blob failed.
  */
 import type { Readable } from 'node:stream';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { InputError, UsageError } from './errors.js';
 import type { EventSink, PushResult } from './events.js';
 import { openSource } from './image/open.js';
@@ -126,6 +127,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
   const compression = validCompression(opts.compression);
   const maxAttempts = validMaxAttempts(opts.maxAttempts);
   const registryId = opts.registryId ?? ref.registryId;
+  let client: ECRClient | undefined;
   const source = await openSource(opts.source, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.stdin ? { stdin: opts.stdin } : {}) });
   try {
     const selected = await selectImage(source, { ...(opts.image ? { image: opts.image } : {}), ...(opts.platform ? { platform: opts.platform } : {}) });
@@ -136,7 +138,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       type: 'plan', repository: ref.repository, tags, blobs: plan.blobs.length, manifests: plan.manifests.length,
       totalBytes: plan.totalBytes, ...(registryId ? { registryId } : {}),
     });
-    const client = await createEcrClient({
+    client = await createEcrClient({
       ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
     });
     const t: Transport = { client, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
@@ -186,6 +188,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
   } catch (err) {
     throw classify(err, opts.signal);
   } finally {
+    client?.destroy();
     await source.close();
   }
 }

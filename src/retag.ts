@@ -3,6 +3,7 @@
  * stored; PutImage puts the same bytes and media type once per new tag. A tag already on the
  * image is "unchanged".
  */
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { UsageError } from './errors.js';
 import type { EventSink, PushResult } from './events.js';
 import type { RetagOptions } from './options.js';
@@ -24,8 +25,9 @@ export async function retag(opts: RetagOptions): Promise<PushResult> {
   opts.tags.forEach(validateTag);
   const maxAttempts = validMaxAttempts(opts.maxAttempts);
   const registryId = opts.registryId ?? ref.registryId;
+  let client: ECRClient | undefined;
   try {
-    const client = await createEcrClient({
+    client = await createEcrClient({
       ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
     });
     const t: Transport = { client, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
@@ -57,5 +59,7 @@ export async function retag(opts: RetagOptions): Promise<PushResult> {
     };
   } catch (err) {
     throw classify(err, opts.signal);
+  } finally {
+    client?.destroy();
   }
 }
