@@ -82,8 +82,10 @@ describe('SigV4 verification', () => {
   it('rejects a body changed after signing, since the payload hash is part of the signature', async () => {
     const client = ecrClient(emu);
     const tamper: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
-      const request = args.request as { body: string };
-      request.body = request.body.replace('signed', 'sigxed'); // same length, so Content-Length still holds
+      const request = args.request as { body: string | Uint8Array };
+      const { body } = request;
+      const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+      request.body = text.replace('signed', 'sigxed'); // same length, so Content-Length still holds
       return next(args);
     };
     client.middlewareStack.addRelativeTo(tamper, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamperBody' });
