@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { cleanEnv, notBuilt, runCli, sharedImages, removeHomes } from './run-cli.js';
-import { noScript, runInTerminal } from './tty.js';
+import { cliPid, noScript, runInTerminal } from './tty.js';
 
 const images = sharedImages();
 const skip = notBuilt() ?? (images ? undefined : '../shared/images is absent');
@@ -87,6 +87,28 @@ describe.skipIf(skip)(`output of the real CLI${skip ? ` (skipped: ${skip})` : ''
       expect(run.screen).toMatch(/✔ (uploaded|skipped|manifest)/);
       expect(run.screen).not.toMatch(/\u001b\[(3\d|9\d|2|1)m/);
     }
+  }, 60_000);
+
+  it('in a terminal: Ctrl-C during an upload stops the spinner, shows the cursor again, says what was done and exits 130', async () => {
+    const why = noScript();
+    if (why) return void console.warn(`skipped: ${why}`);
+    emu.addFault({ call: 'UploadLayerPart', kind: { latencyMs: 30_000 } });
+    let interrupted = false;
+    const run = await runInTerminal([layout!, `${repo}:v1`], cleanEnv(emu.env), (scriptPid) => {
+      const poll = setInterval(() => {
+        const pid = cliPid(scriptPid);
+        if (pid === undefined || !emu.calls.some((c) => c.repository === repo && c.call === 'InitiateLayerUpload')) return;
+        clearInterval(poll);
+        interrupted = true;
+        setTimeout(() => process.kill(pid, 'SIGINT'), 300);
+      }, 100);
+    });
+    expect(interrupted, run.screen).toBe(true);
+    expect(run.code, run.screen).toBe(130);
+    // The spinner is cleared and the cursor shown before the failure lines, and nothing spins after them.
+    expect(run.screen).toMatch(/\u001b\[\?25hecr-push: interrupted by SIGINT: 0 of 4 blobs uploaded \(0 B\), no image was put \(Interrupted\)\r\nhint: /);
+    expect(run.screen.slice(run.screen.indexOf('ecr-push: interrupted'))).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    expect(emu.calls.filter((c) => c.repository === repo && c.call === 'PutImage')).toEqual([]);
   }, 60_000);
 
   it('-q prints only the result; --json exactly one object; the digest file and GitHub outputs get the digest', async () => {

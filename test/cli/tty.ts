@@ -10,9 +10,20 @@ export function noScript(): string | undefined {
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function runInTerminal(args: string[], env: Record<string, string>): Promise<{ code: number | null; screen: string }> {
+/** The pid of the CLI under `script` (the shell execs it, so it is script's only child), or undefined. */
+export function cliPid(scriptPid: number): number | undefined {
+  const out = spawnSync('pgrep', ['-P', String(scriptPid)], { encoding: 'utf8' });
+  const pid = Number(out.stdout.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+export function runInTerminal(
+  args: string[],
+  env: Record<string, string>,
+  onStart?: (scriptPid: number) => void,
+): Promise<{ code: number | null; screen: string }> {
   // A pty made without a terminal on stdin has no size; give it one, as a terminal window would.
-  const command = `stty cols 120 rows 40; ${[process.execPath, join(repoRoot, 'bin', 'ecr-push.js'), ...args].map(quote).join(' ')}`;
+  const command = `stty cols 120 rows 40; exec ${[process.execPath, join(repoRoot, 'bin', 'ecr-push.js'), ...args].map(quote).join(' ')}`;
   return new Promise((resolve, reject) => {
     // -q quiet, -f flush each write, -e return the command's exit code, -c the command; no log file.
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: repoRoot, env: { TERM: 'xterm-256color', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -22,5 +33,6 @@ export function runInTerminal(args: string[], env: Record<string, string>): Prom
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, screen }));
+    if (child.pid !== undefined) onStart?.(child.pid);
   });
 }
