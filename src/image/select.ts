@@ -75,9 +75,13 @@ export function pushablePlatforms(node: ImageNode): string[] {
 }
 
 function pickPlatform(source: ImageSource, image: SourceImage, wanted: Platform): ImageNode {
-  const match = manifestsOf(image.root).find((m) => platformMatches(m.platform, wanted));
-  if (match) return match;
   const want = platformString(wanted);
+  const matches = manifestsOf(image.root).filter((m) => platformMatches(m.platform, wanted));
+  const distinct = [...new Set(matches.map((m) => describePlatform(m.platform)))];
+  if (distinct.length > 1) {
+    throw new InputError(`${sourceName(source)}: --platform ${want} matches ${distinct.join(', ')}; give the variant too`);
+  }
+  if (matches[0]) return matches[0];
   if (absentOf(image.root).some((d) => platformMatches(d.platform, wanted))) {
     throw new InputError(`${sourceName(source)}: platform ${want} is listed but its manifest is not in the archive`);
   }

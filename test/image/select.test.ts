@@ -45,6 +45,14 @@ describe.skipIf(sharedMissing)(`choosing one of several images${sharedMissing ? 
     });
   });
 
+  it('--platform without a variant that matches two arm variants asks for the variant', async () => {
+    await withSource(shared('real', 'regclient-testrepo'), (s) => {
+      expect(() => selectImage(s, { image: 'b1', platform: 'linux/arm' })).toThrow(/--platform linux\/arm matches linux\/arm\/v7, linux\/arm\/v6; give the variant too/);
+      const { root } = selectImage(s, { image: 'b1', platform: 'linux/arm/v6' });
+      expect(root.kind === 'manifest' && root.platform).toMatchObject({ architecture: 'arm', variant: 'v6' });
+    });
+  });
+
   it('--image that matches nothing lists the choices', async () => {
     await withSource(twoImages, (s) => {
       expect(() => selectImage(s, { image: '3' })).toThrow(/has no image "3"; choices: 1 .*; 2 /);
