@@ -12,6 +12,7 @@ import { tarMember } from './reference-view.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ecr-push-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const skipNote = sharedMissing ? ` (skipped: ${sharedMissing})` : '';
 const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 async function only(location: string): Promise<ManifestNode> {
@@ -90,7 +91,7 @@ describe('legacy docker save gets a built Docker v2 schema 2 manifest', () => {
     expect((await only(fixture('docker-archive.tar.gz'))).bytes).toEqual(m.bytes);
   });
 
-  it.skipIf(sharedMissing)('a Docker 25.0.0 save by id ("manifests": null) uses the manifest blob stored in the archive', async () => {
+  it.skipIf(sharedMissing)(`a Docker 25.0.0 save by id ("manifests": null) uses the manifest blob stored in the archive${skipNote}`, async () => {
     const file = shared('real', 'go-containerregistry', 'hello-world-v25.tar');
     const m = await only(file);
     expect(m.synthesized).toBe(false);
@@ -98,7 +99,7 @@ describe('legacy docker save gets a built Docker v2 schema 2 manifest', () => {
     expect(JSON.parse(m.bytes.toString()).config.digest).toBe(m.config.digest);
   });
 
-  it.skipIf(sharedMissing)('a pre-1.10 docker save (no manifest.json) is refused, saying so', async () => {
+  it.skipIf(sharedMissing)(`a pre-1.10 docker save (no manifest.json) is refused, saying so${skipNote}`, async () => {
     await expect(openSource(shared('real', 'moby', 'emptyLayer.tar'))).rejects.toThrow(/from before Docker 1\.10 \(no manifest\.json\)/);
   });
 });
