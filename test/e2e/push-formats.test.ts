@@ -3,6 +3,7 @@
  * the config digests, diff_ids and platforms must be what skopeo reads from the source itself,
  * and every tag must name the pushed digest.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliMissing, runCli } from '../helpers/cli.js';
@@ -59,6 +60,16 @@ describe.skipIf(skip)(`pushing every source format through the CLI and pulling i
       c.expected.startsWith('layout:') ? summariseLayout(c.expected.slice('layout:'.length)) : pullSummary(c.expected),
     ]);
     expect(pulled.platforms.length).toBeGreaterThan(0);
+    expect(pulled).toEqual(expected);
+  });
+
+  it('standard input: `docker save | gzip | ecr-push - repo:tag` pushes the same image', async () => {
+    const run = await runCli(['-', 'formats/stdin:v1', '--create-repository'], { env: ctx.env, input: readFileSync(fixture('docker-archive.tar.gz')) });
+    expect(run.code, run.stderr).toBe(0);
+    const [pulled, expected] = await Promise.all([
+      pullSummary(`docker://${ctx.emu.registryHost}/formats/stdin:v1`),
+      pullSummary(`docker-archive:${fixture('docker-archive.tar')}`),
+    ]);
     expect(pulled).toEqual(expected);
   });
 });

@@ -3,27 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEcrClient, resolvedRegion } from '../../src/ecr/client.js';
 import type { PushEvent } from '../../src/events.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
+import { emulatorProcessEnv } from '../helpers/emulator.js';
 
 describe('the ECR client', () => {
   let emu: Emulator;
-  const saved = { ...process.env };
+  let restoreEnv = (): void => undefined;
   beforeAll(async () => {
     emu = await startEmulator({ repositories: [{ name: 'app' }] });
     // The default credential chain reads the environment, as it would on a CI runner.
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: emu.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: emu.credentials.secretAccessKey,
-      AWS_SESSION_TOKEN: emu.credentials.sessionToken,
-      AWS_CONFIG_FILE: '/nonexistent/config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
+    restoreEnv = emulatorProcessEnv(emu);
     delete process.env.AWS_REGION;
-    delete process.env.AWS_DEFAULT_REGION;
-    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_ENDPOINT_URL_ECR;
   });
   afterAll(async () => {
-    process.env = saved;
+    restoreEnv();
     await emu?.stop();
   });
 

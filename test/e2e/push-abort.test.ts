@@ -1,0 +1,58 @@
+/**
+ * The library's push() in-process against the emulator: an abort stops in-flight requests at
+ * once and no PutImage follows; the source is closed either way.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InterruptedError } from '../../src/errors.js';
+import type { PushEvent } from '../../src/events.js';
+import { push } from '../../src/push.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { emulatorProcessEnv } from '../helpers/emulator.js';
+import { fixture } from '../helpers/paths.js';
+
+describe('aborting a push', () => {
+  let emu: Emulator;
+  let restoreEnv = (): void => undefined;
+  let cacheDir: string;
+  beforeAll(async () => {
+    emu = await startEmulator({ repositories: [{ name: 'abort/app' }, { name: 'abort/ok' }] });
+    restoreEnv = emulatorProcessEnv(emu);
+    cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+  });
+  afterAll(async () => {
+    restoreEnv();
+    await emu?.stop();
+  });
+
+  it('stops in-flight uploads at once, rejects as interrupted and never puts the manifest', async () => {
+    emu.addFault({ call: 'UploadLayerPart', kind: { latencyMs: 5_000 } });
+    const controller = new AbortController();
+    const events: PushEvent[] = [];
+    const started = Date.now();
+    const pushing = push({
+      source: fixture('oci-index'), destination: 'abort/app:v1', signal: controller.signal, cacheDir,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'blob-start' && !controller.signal.aborted) setTimeout(() => controller.abort(new InterruptedError('SIGTERM')), 200);
+      },
+    });
+    await expect(pushing).rejects.toMatchObject({ name: 'Terminated' });
+    emu.clearFaults();
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(emu.calls.filter((c) => c.call === 'PutImage')).toEqual([]);
+    expect(emu.tags('abort/app')).toEqual({});
+    expect(events.some((e) => e.type === 'manifest')).toBe(false);
+  });
+
+  it('pushes normally in-process, with a plan event first and a result naming the image', async () => {
+    const events: PushEvent[] = [];
+    const result = await push({ source: fixture('oci-layout'), destination: 'abort/ok:v1', cacheDir, onEvent: (e) => events.push(e) });
+    expect(events[0]).toMatchObject({ type: 'plan', repository: 'abort/ok', tags: ['v1'] });
+    expect(result).toMatchObject({ status: 'pushed', repository: 'abort/ok', tags: ['v1'], registryId: emu.accountId });
+    expect(result.imageUri).toBe(`${emu.accountId}.dkr.ecr.${emu.region}.amazonaws.com/abort/ok@${result.digest}`);
+    expect(emu.tags('abort/ok')).toEqual({ v1: result.digest });
+  });
+});
