@@ -69,7 +69,9 @@ async function openLikeAUser(path: string): Promise<ImageSource> {
 }
 
 describe.skipIf(skipReason !== '')(`shared image archives read like skopeo reads them${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  it.each(all.map((p) => [relative(SHARED, p), p]))('%s: same configs, diff_ids, platforms and tags as skopeo', async (_name, path) => {
+  // With the folder absent there are no cases; this keeps the skipped suite (and its reason) visible.
+  const cases = all.length ? all.map((p) => [relative(SHARED, p), p]) : [['(no archives)', '']];
+  it.each(cases)('%s: same configs, diff_ids, platforms and tags as skopeo', async (_name, path) => {
     const members = isLayoutDir(path) ? readdirSync(path) : tarMembers(path);
     if (!members.includes('manifest.json') && !members.includes('index.json')) {
       // Pre-1.10 docker save: only `repositories` and v1 directories. It must be refused clearly.
