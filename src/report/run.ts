@@ -40,12 +40,13 @@ function abortOnSignals(controller: AbortController): () => void {
   };
 }
 
-/** The repository named by a destination or reference, for a failure before the library reported its plan. */
-function repositoryOf(ref: string): string {
+/** The repository and registry a destination or reference names, for a failure before the library reported its plan. */
+function namedBy(ref: string): { repository: string; registryId?: string } {
   try {
-    return parseReference(ref).repository;
+    const { repository, registryId } = parseReference(ref);
+    return registryId === undefined ? { repository } : { repository, registryId };
   } catch {
-    return '';
+    return { repository: '' };
   }
 }
 
@@ -72,7 +73,7 @@ export async function runInvocation(inv: Invocation): Promise<number> {
   } catch (err) {
     reporter.stop();
     const reference = inv.command === 'push' ? inv.options.destination : inv.options.reference;
-    return fail(classify(err, controller.signal), flags, tracker, repositoryOf(reference));
+    return fail(classify(err, controller.signal), flags, tracker, namedBy(reference));
   } finally {
     stopListening();
   }
@@ -89,13 +90,13 @@ export async function runInvocation(inv: Invocation): Promise<number> {
   return 0;
 }
 
-function fail(err: EcrPushError, flags: RunFlags, tracker: ProgressTracker, repository: string): number {
-  const failure = describeFailure(err, tracker.repository ?? repository);
+function fail(err: EcrPushError, flags: RunFlags, tracker: ProgressTracker, named: { repository: string; registryId?: string }): number {
+  const failure = describeFailure(err, tracker.repository ?? named.repository);
   if (err instanceof InterruptedError) {
     failure.message = `${err.message}: ${tracker.summary(formatBytes)}`;
   }
   process.stderr.write(failureText(failure, err, flags.verbose));
-  if (flags.json) process.stdout.write(resultText(tracker.failed(jsonError(failure), repository), true));
+  if (flags.json) process.stdout.write(resultText(tracker.failed(jsonError(failure), named), true));
   return failure.exitCode;
 }
 
@@ -125,6 +126,6 @@ export function reportFailure(err: unknown, json: boolean): number {
   const classified = classify(err);
   const failure = describeFailure(classified);
   process.stderr.write(failureText(failure, classified, false));
-  if (json) process.stdout.write(resultText(new ProgressTracker().failed(jsonError(failure), ''), true));
+  if (json) process.stdout.write(resultText(new ProgressTracker().failed(jsonError(failure), { repository: '' }), true));
   return failure.exitCode;
 }

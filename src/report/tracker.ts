@@ -43,12 +43,16 @@ export class ProgressTracker {
     }
   };
 
-  /** The result object for a run that ended with `error`. */
-  failed(error: NonNullable<PushResult['error']>, fallbackRepository: string): PushResult {
+  /**
+   * The result object for a run that ended with `error`. `named` is what the command line named
+   * (used when the library failed before reporting its plan).
+   */
+  failed(error: NonNullable<PushResult['error']>, named: { repository: string; registryId?: string }): PushResult {
+    const registryId = this.registryId ?? named.registryId;
     return {
       status: 'error',
-      repository: this.repository ?? fallbackRepository,
-      ...(this.registryId === undefined ? {} : { registryId: this.registryId }),
+      repository: this.repository ?? named.repository,
+      ...(registryId === undefined ? {} : { registryId }),
       tags: this.tags,
       blobs: { ...this.blobs },
       manifests: [...this.manifests],

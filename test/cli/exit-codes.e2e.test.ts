@@ -159,12 +159,13 @@ describe.skipIf(skip)(`exit codes of the real CLI against the emulator${skip ? `
     expect(run.stderr).not.toContain(emu.env.AWS_SESSION_TOKEN);
   });
 
-  it('5: a closed port is a network error after the retries', async () => {
+  it('5: a closed port is a network error after the retries; the object names the repository and registry', async () => {
     const port = await closedPort();
     const env = cleanEnv({ ...emu.env, AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${port}` });
-    const run = await runCli([layout!, 'row/net:v1', '--json', '--max-attempts', '2'], { env });
+    const destination = '123456789012.dkr.ecr.us-east-1.amazonaws.com/row/net:v1';
+    const run = await runCli([layout!, destination, '--json', '--max-attempts', '2'], { env });
     expect(run.code, run.stderr).toBe(5);
     expectFailureLines(run, 'NetworkError', /--endpoint-url/);
-    expect(jsonOf(run)).toMatchObject({ status: 'error', error: { name: 'NetworkError', exitCode: 5 } });
+    expect(jsonOf(run)).toMatchObject({ status: 'error', repository: 'row/net', registryId: '123456789012', error: { name: 'NetworkError', exitCode: 5 } });
   });
 });

@@ -7,7 +7,7 @@ describe('what a failed or interrupted push reports as done', () => {
   it('counts skipped and uploaded blobs and uploaded bytes for the --json object on failure', () => {
     const tracker = new ProgressTracker();
     pushEvents.forEach(tracker.onEvent);
-    const result = tracker.failed({ name: 'KmsException', exitCode: 17, message: 'denied' }, 'unused');
+    const result = tracker.failed({ name: 'KmsException', exitCode: 17, message: 'denied' }, { repository: 'unused' });
     expect(result).toEqual({
       status: 'error',
       repository: 'team/app',
@@ -18,9 +18,9 @@ describe('what a failed or interrupted push reports as done', () => {
     });
   });
 
-  it('names the repository from the destination when the push failed before its plan', () => {
-    const result = new ProgressTracker().failed({ name: 'UsageError', exitCode: 2, message: 'x' }, 'team/app');
-    expect(result.repository).toBe('team/app');
+  it('names the repository and registry from the destination when the push failed before its plan', () => {
+    const result = new ProgressTracker().failed({ name: 'UsageError', exitCode: 2, message: 'x' }, { repository: 'team/app', registryId: '123456789012' });
+    expect(result).toMatchObject({ repository: 'team/app', registryId: '123456789012' });
     expect(result.blobs).toEqual({ total: 0, uploaded: 0, skipped: 0, bytesUploaded: 0 });
   });
 
