@@ -14,7 +14,7 @@ import type { PushOptions } from './options.js';
 import { chooseTags, parseReference } from './reference.js';
 import { checkBlobs } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
-import { createEcrClient, resolvedRegion } from './ecr/client.js';
+import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
 import { createRepository, putManifest, repositoryRegistryId } from './ecr/images.js';
 import { errorName, type Transport } from './ecr/transport.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
@@ -26,9 +26,11 @@ import { makePlan, type PlannedBlob, type PushPlan } from './plan/plan.js';
 import { runPool } from './plan/pool.js';
 import { renderManifests, type RenderedManifest, type SentBlob } from './plan/render.js';
 
-/** Transport-level knobs that are not user options (tests shorten the backoff). */
+/** Transport-level knobs that are not user options (tests shorten the backoff or bring a stub client). */
 export interface PushInternals {
   upload?: Omit<UploadSettings, 'partSize'>;
+  /** Used instead of a new SDK client (and not destroyed at the end). */
+  client?: EcrSender;
 }
 
 interface Tally {
@@ -138,10 +140,10 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       type: 'plan', repository: ref.repository, tags, blobs: plan.blobs.length, manifests: plan.manifests.length,
       totalBytes: plan.totalBytes, ...(registryId ? { registryId } : {}),
     });
-    client = await createEcrClient({
+    const sender = opts.internals?.client ?? (client = await createEcrClient({
       ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
-    });
-    const t: Transport = { client, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    }));
+    const t: Transport = { client: sender, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
     const tally: Tally = { uploaded: 0, skipped: 0, bytesUploaded: 0 };
     const result = (status: PushResult['status']): PushResult => ({
       status, repository: ref.repository, tags, ...(registryId ? { registryId } : {}),
@@ -175,7 +177,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       throw new UsageError(`the destination names ${ref.digest}, but the image to push is ${root.digest}`);
     }
     const { pushed, registryId: stored } = await putManifests(t, rendered, tags);
-    const region = await resolvedRegion(client);
+    const region = client ? await resolvedRegion(client) : ref.region;
     const account = registryId ?? stored ?? (await repositoryRegistryId(t).catch(() => undefined));
     return {
       ...result(pushed ? 'pushed' : 'unchanged'),

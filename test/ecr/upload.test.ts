@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { uploadBlob, type BlobToSend } from '../../src/ecr/upload.js';
-import { ecrException, stubClient, stubTransport, type StubCall, type StubHandler } from '../helpers/stub-ecr.js';
+import { ecrException, fakeEcr, stubClient, stubTransport, type StubCall, type StubHandler } from '../helpers/stub-ecr.js';
 
 const MiB = 1024 * 1024;
 const digestOf = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -14,27 +14,6 @@ function blobOf(bytes: Buffer, chunk = 64 * 1024): BlobToSend {
     open: () => Readable.from((function* () {
       for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
     })()),
-  };
-}
-
-/** A well-behaved ECR: accepts contiguous parts, completes with the digest of what it received. */
-function fakeEcr(partSize = 20 * MiB): StubHandler {
-  const received = new Map<string, Buffer[]>();
-  let uploads = 0;
-  return (call, input) => {
-    if (call === 'InitiateLayerUpload') {
-      const uploadId = `u${++uploads}`;
-      received.set(uploadId, []);
-      return { uploadId, partSize };
-    }
-    if (call === 'UploadLayerPart') {
-      received.get(String(input.uploadId))?.push(Buffer.from(input.layerPartBlob as Uint8Array));
-      return { lastByteReceived: input.partLastByte };
-    }
-    if (call === 'CompleteLayerUpload') {
-      return { layerDigest: digestOf(Buffer.concat(received.get(String(input.uploadId)) ?? [])) };
-    }
-    throw new Error(`unexpected ${call}`);
   };
 }
 

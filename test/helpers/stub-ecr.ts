@@ -2,6 +2,7 @@
  * A stand-in for the ECR SDK client: records every command (name without `Command`, and its
  * input) and answers through a handler, so tests can assert exact call sequences.
  */
+import { createHash } from 'node:crypto';
 import { ECRServiceException } from '@aws-sdk/client-ecr';
 import type { EcrSender } from '../../src/ecr/client.js';
 import type { PushEvent } from '../../src/events.js';
@@ -40,4 +41,41 @@ export function ecrException(name: string, fields: Record<string, unknown> = {},
 export function stubTransport(client: StubClient, repositoryName = 'app'): Transport & { events: PushEvent[] } {
   const events: PushEvent[] = [];
   return { client, repositoryName, onEvent: (e) => events.push(e), events };
+}
+
+const digestOf = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/**
+ * A well-behaved ECR: knows the blobs in `present`, accepts contiguous parts, completes with the
+ * digest of what it received, and puts manifests under the digest of their bytes.
+ */
+export function fakeEcr(partSize = 20 * 1024 * 1024, present: Iterable<string> = []): StubHandler {
+  const blobs = new Set(present);
+  const received = new Map<string, Buffer[]>();
+  let uploads = 0;
+  return (call, input) => {
+    switch (call) {
+      case 'BatchCheckLayerAvailability':
+        return {
+          layers: (input.layerDigests as string[]).map((d) => ({ layerDigest: d, layerAvailability: blobs.has(d) ? 'AVAILABLE' : 'UNAVAILABLE' })),
+        };
+      case 'InitiateLayerUpload': {
+        const uploadId = `u${++uploads}`;
+        received.set(uploadId, []);
+        return { uploadId, partSize };
+      }
+      case 'UploadLayerPart':
+        received.get(String(input.uploadId))?.push(Buffer.from(input.layerPartBlob as Uint8Array));
+        return { lastByteReceived: input.partLastByte };
+      case 'CompleteLayerUpload': {
+        const layerDigest = digestOf(Buffer.concat(received.get(String(input.uploadId)) ?? []));
+        blobs.add(layerDigest);
+        return { layerDigest };
+      }
+      case 'PutImage':
+        return { image: { registryId: '123456789012', imageId: { imageDigest: digestOf(String(input.imageManifest)), imageTag: input.imageTag } } };
+      default:
+        throw new Error(`unexpected ${call}`);
+    }
+  };
 }

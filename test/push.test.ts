@@ -1,0 +1,106 @@
+/** push() end to end against a stubbed SDK client: the exact command sequence and what PutImage gets. */
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { push } from '../src/push.js';
+import { fixture } from './helpers/paths.js';
+import { ecrException, fakeEcr, stubClient, type StubHandler } from './helpers/stub-ecr.js';
+
+interface Doc {
+  manifests?: { digest: string }[];
+  config?: { digest: string };
+  layers?: { digest: string; mediaType: string }[];
+}
+const layoutJson = (dir: string, digest?: string): Doc =>
+  JSON.parse(readFileSync(digest ? join(dir, 'blobs', 'sha256', digest.slice(7)) : join(dir, 'index.json'), 'utf8')) as Doc;
+
+describe('push() against a stubbed ECR client', () => {
+  let cacheDir: string;
+  beforeAll(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+  });
+  const run = (source: string, destination: string, handler: StubHandler) => {
+    const client = stubClient(handler);
+    const pushing = push({ source, destination, concurrency: 1, cacheDir, internals: { client, upload: { baseMs: 1 } } });
+    return { client, pushing };
+  };
+
+  it('checks every blob, uploads each missing one in order, then puts the manifest with its tag', async () => {
+    const dir = fixture('oci-layout');
+    const manifestDigest = layoutJson(dir).manifests![0]!.digest;
+    const m = layoutJson(dir, manifestDigest);
+    const { client, pushing } = run(dir, 'app:v1', fakeEcr());
+    const result = await pushing;
+    const blobs = [m.config!.digest, ...m.layers!.map((l) => l.digest)];
+    expect(client.calls.map((c) => c.call)).toEqual([
+      'BatchCheckLayerAvailability',
+      ...blobs.flatMap(() => ['InitiateLayerUpload', 'UploadLayerPart', 'CompleteLayerUpload']),
+      'PutImage',
+    ]);
+    expect(client.calls[0]?.input.layerDigests).toEqual(blobs);
+    expect(client.calls.filter((c) => c.call === 'CompleteLayerUpload').map((c) => c.input.layerDigests)).toEqual(blobs.map((b) => [b]));
+    const put = client.calls.at(-1)!.input;
+    expect(put).toMatchObject({
+      repositoryName: 'app', imageTag: 'v1', imageDigest: manifestDigest,
+      imageManifest: readFileSync(join(dir, 'blobs', 'sha256', manifestDigest.slice(7)), 'utf8'),
+      imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+    });
+    expect(result).toMatchObject({ status: 'pushed', digest: manifestDigest, blobs: { total: 3, uploaded: 3, skipped: 0 } });
+  });
+
+  it('uploads nothing when ECR has every blob: one check, then PutImage', async () => {
+    const dir = fixture('oci-layout');
+    const m = layoutJson(dir, layoutJson(dir).manifests![0]!.digest);
+    const { client, pushing } = run(dir, 'app:v1', fakeEcr(undefined, [m.config!.digest, ...m.layers!.map((l) => l.digest)]));
+    expect((await pushing).blobs).toMatchObject({ uploaded: 0, skipped: 3 });
+    expect(client.calls.map((c) => c.call)).toEqual(['BatchCheckLayerAvailability', 'PutImage']);
+  });
+
+  it('gzips docker-save layers and puts a manifest listing the pushed gzip digests and media type', async () => {
+    const { client, pushing } = run(fixture('docker-archive.tar'), 'app:v1', fakeEcr());
+    await pushing;
+    const completed = client.calls.filter((c) => c.call === 'CompleteLayerUpload').map((c) => (c.input.layerDigests as string[])[0]);
+    const manifest = JSON.parse(String(client.calls.at(-1)!.input.imageManifest)) as Doc & { mediaType: string };
+    expect(manifest.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    expect(manifest.layers!.map((l) => l.mediaType)).toEqual(manifest.layers!.map(() => 'application/vnd.docker.image.rootfs.diff.tar.gzip'));
+    expect(completed).toEqual([manifest.config!.digest, ...manifest.layers!.map((l) => l.digest)]);
+  });
+
+  it('puts both platform manifests of an index by digest, untagged, before the index with the tag', async () => {
+    const { client, pushing } = run(fixture('oci-index'), 'app:v1', fakeEcr());
+    const result = await pushing;
+    const puts = client.calls.filter((c) => c.call === 'PutImage').map((c) => c.input);
+    expect(puts.map((p) => p.imageTag)).toEqual([undefined, undefined, 'v1']);
+    expect(puts[2]?.imageDigest).toBe(result.digest);
+    const children = (JSON.parse(String(puts[2]?.imageManifest)) as Doc).manifests!.map((c) => c.digest);
+    expect(puts.slice(0, 2).map((p) => p.imageDigest)).toEqual(children);
+  });
+
+  it('never calls PutImage after a blob fails, and reports the ECR error by name', async () => {
+    const ok = fakeEcr();
+    const { client, pushing } = run(fixture('oci-layout'), 'app:v1', (call, input, calls) => {
+      if (call === 'CompleteLayerUpload') throw ecrException('InvalidLayerException');
+      return ok(call, input, calls);
+    });
+    await expect(pushing).rejects.toMatchObject({ name: 'InvalidLayerException' });
+    expect(client.calls.map((c) => c.call)).not.toContain('PutImage');
+  });
+
+  it('creates the repository first with --create-repository, accepting one that already exists', async () => {
+    const ok = fakeEcr();
+    const client = stubClient((call, input, calls) => {
+      if (call === 'CreateRepository') throw ecrException('RepositoryAlreadyExistsException');
+      return ok(call, input, calls);
+    });
+    await push({ source: fixture('oci-layout'), destination: 'app:v1', createRepository: true, cacheDir, internals: { client } });
+    expect(client.calls[0]).toEqual({ call: 'CreateRepository', input: { repositoryName: 'app' } });
+  });
+
+  it('refuses an invalid destination before touching the source or ECR', async () => {
+    const client = stubClient(() => ({}));
+    await expect(push({ source: '/nonexistent', destination: 'Bad/Name', internals: { client } })).rejects.toMatchObject({ name: 'UsageError' });
+    expect(client.calls).toEqual([]);
+  });
+});
