@@ -82,7 +82,7 @@ export class EcrApi {
       const signed = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, bodySha256: body.sha256 };
       verifySignature(signed, this.credentials, this.state.settings.region);
       if (injection.latencyMs > 0) await sleep(injection.latencyMs);
-      const operation = this.operations[call];
+      const operation = Object.hasOwn(this.operations, call) ? this.operations[call] : undefined;
       if (!operation) throw new AwsError('UnknownOperationException', call ? `Unknown operation ${call}` : 'Missing X-Amz-Target');
       const input = parseInput(body);
       describeInput(record, input);

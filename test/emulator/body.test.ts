@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { BufferPool, parseInput, readBody } from './body.js';
 
 /** Feeds `body` to readBody in chunks of `size`, as an HTTP server would deliver it. */
-async function feed(body: Buffer, size: number, pool = new BufferPool()) {
-  const req = Object.assign(new EventEmitter(), { headers: { 'content-length': String(body.length) } });
+async function feed(body: Buffer, size: number, headers: Record<string, string> = { 'content-length': String(body.length) }) {
+  const pool = new BufferPool();
+  const req = Object.assign(new EventEmitter(), { headers });
   const reading = readBody(req as unknown as IncomingMessage, pool);
   for (let o = 0; o < body.length; o += size) req.emit('data', body.subarray(o, o + size));
   req.emit('end');
@@ -35,6 +36,12 @@ describe('request body reading', () => {
       expect(input).toMatchObject({ repositoryName: 'r', uploadId: 'u', partLastByte: 20_002, registryId: '123456789012' });
       expect(got.sha256).toBe(createHash('sha256').update(body).digest('hex'));
     }
+  });
+
+  it('decodes a blob sent without Content-Length (chunked transfer)', async () => {
+    const blob = randomBytes(3 * 1024 * 1024 + 1);
+    const input = parseInput(await feed(partBody(blob), 65_536, {}));
+    expect((input.layerPartBlob as Buffer).equals(blob)).toBe(true);
   });
 
   it('finds the blob wherever it sits in the object and with spaces around the colon', async () => {

@@ -157,7 +157,7 @@ class BlobScanner {
     const padding = group.endsWith('==') ? 2 : group.endsWith('=') ? 1 : 0;
     const expected = (group.length / 4) * 3 - padding;
     if (this.written + expected > this.out.length) {
-      const bigger = this.pool.acquire(Math.max(this.out.length * 2, this.written + expected));
+      const bigger = this.pool.acquire(Math.max(this.out.length * 2, this.written + expected, 1024 * 1024));
       this.out.copy(bigger, 0, 0, this.written);
       this.pool.release(this.out);
       this.out = bigger;

@@ -50,7 +50,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith('/v2')) serveRegistry(state, req, res);
-    else void api.serve(req, res);
+    else api.serve(req, res).catch(() => res.destroy()); // never an unhandled rejection in the test process
   });
   // Longer than the SDK's idle sockets are kept, so a reused connection is never closed under a request.
   server.keepAliveTimeout = 65_000;
