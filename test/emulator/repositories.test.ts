@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CreateRepositoryCommand,
+  ECRServiceException,
+  ListImagesCommand,
   DescribeRepositoriesCommand,
   InvalidParameterException,
   RepositoryAlreadyExistsException,
@@ -50,6 +52,12 @@ describe('repositories', () => {
     const err = await rejection(h.client.send(new DescribeRepositoriesCommand({ repositoryNames: ['preset/app', 'absent'] })));
     expect(err).toBeInstanceOf(RepositoryNotFoundException);
     expect(err.message).toContain("'absent'");
+  });
+
+  it('answers an ECR call it does not emulate with UnknownOperationException', async () => {
+    const err = await rejection(h.client.send(new ListImagesCommand({ repositoryName: 'preset/app' })));
+    expect(err).toBeInstanceOf(ECRServiceException);
+    expect(err.name).toBe('UnknownOperationException');
   });
 
   it('treats another registryId as a registry these credentials cannot reach', async () => {
