@@ -79,6 +79,14 @@ function hasCompressedLayers(node: ImageNode): boolean {
   return node.kind === 'index' || node.layers.some((l) => isCompressedType(l.mediaType));
 }
 
+/** The error for a tar without index.json or manifest.json, pointing at a folder that has them. */
+function notAnImage(tree: FileTree): InputError {
+  const nested = tree instanceof TarTree ? tree.names().find((n) => /^[^/]+\/(index|manifest)\.json$/.test(n)) : undefined;
+  if (!nested) return new InputError(`${tree.label} is a tar archive but not an image (no index.json or manifest.json)`);
+  const folder = nested.slice(0, nested.indexOf('/'));
+  return new InputError(`${tree.label} holds the image inside the folder ${folder}/; make the archive from inside it, e.g. tar -C ${folder} -cf image.tar .`);
+}
+
 async function readTree(tree: FileTree, kind: 'dir' | 'tar', location: string, temp?: TempFile): Promise<ImageSource> {
   const has = (p: string): boolean => tree.size(p) !== undefined;
   const paths: BlobPaths = new Map();
@@ -101,7 +109,7 @@ async function readTree(tree: FileTree, kind: 'dir' | 'tar', location: string, t
   } else if (has('repositories')) {
     throw new InputError(`${tree.label} is a docker save archive from before Docker 1.10 (no manifest.json), which cannot be pushed; save it again with a newer Docker`);
   } else {
-    throw new InputError(`${tree.label} is a tar archive but not an image (no index.json or manifest.json)`);
+    throw notAnImage(tree);
   }
   if (images.length === 0) throw new InputError(`${tree.label} holds no images`);
   return {

@@ -26,6 +26,11 @@ export class TarTree implements FileTree {
     return new TarTree(label, file, entries);
   }
 
+  /** Every entry name in the archive. */
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
   size(path: string): number | undefined {
     return this.resolve(path)?.size;
   }

@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -136,5 +137,13 @@ describe('media types missing everywhere', () => {
     const m = await only(dir);
     expect(m.descriptor.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
     expect(m.layers).toHaveLength(2);
+  });
+});
+
+describe('archives that are not images', () => {
+  it('a tar of the layout folder itself says the image is one folder down and how to make the archive', async () => {
+    const file = join(scratch, 'wrapped.tar');
+    execFileSync('tar', ['-C', fixture(), '-cf', file, 'oci-layout']);
+    await expect(openSource(file)).rejects.toThrow(/holds the image inside the folder oci-layout\/; make the archive from inside it, e\.g\. tar -C oci-layout -cf image\.tar \.$/);
   });
 });
