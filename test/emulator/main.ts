@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       `  aws ecr create-repository --repository-name ${repo} --endpoint-url ${emu.endpoint}`,
       `  aws ecr describe-repositories --endpoint-url ${emu.endpoint}`,
       `  ecr-push push ./image-oci-layout ${repo}:latest --endpoint-url ${emu.endpoint}`,
-      `  skopeo copy --src-tls-verify=false docker://${emu.registryHost}/${repo}:latest oci:/tmp/pulled`,
+      `  skopeo copy --src-tls-verify=false docker://${emu.registryHost}/${repo}:latest oci:./pulled`,
       '',
       'Ctrl-C to stop.',
     ].join('\n'),
