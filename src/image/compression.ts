@@ -4,6 +4,7 @@
  * a message saying how to decompress first.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
@@ -56,8 +57,11 @@ export async function spool(
     return temp;
   } catch (err) {
     temp.remove();
-    if (err instanceof InputError || (err as Error).name === 'AbortError') throw err;
-    throw new InputError(`${label}: cannot read the ${kind ?? 'archive'} stream (${(err as Error).message})`);
+    const e = err as NodeJS.ErrnoException;
+    if (e instanceof InputError || e.name === 'AbortError') throw e;
+    // A file-system error (ENOSPC, EACCES) is about the temporary copy; anything else about the stream.
+    const problem = typeof e.syscall === 'string' ? `cannot copy it to a temporary file in ${opts.tmpDir ?? tmpdir()}` : `cannot read the ${kind ?? 'archive'} stream`;
+    throw new InputError(`${label}: ${problem} (${e.message})`, { cause: e });
   }
 }
 

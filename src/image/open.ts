@@ -35,7 +35,13 @@ export async function openSource(location: string, opts: OpenOptions & { stdin?:
 }
 
 async function openLocation(location: string, opts: OpenOptions & { stdin?: Readable }): Promise<ImageSource> {
-  if (location === '-') return openStream(opts.stdin ?? process.stdin, 'standard input', '-', opts);
+  if (location === '-') {
+    const stdin = opts.stdin ?? process.stdin;
+    if ((stdin as { isTTY?: boolean }).isTTY) {
+      throw new InputError('standard input is a terminal, not an image archive; pipe one in, e.g. docker save app | ecr-push - REPO:TAG');
+    }
+    return openStream(stdin, 'standard input', '-', opts);
+  }
   const st = await stat(location).catch(() => undefined);
   if (!st) throw new InputError(`${location}: no such file or directory`);
   if (st.isDirectory()) return readTree(new DirTree(location, location), 'dir', location);

@@ -65,6 +65,16 @@ describe('standard input and the private temporary file', () => {
     await written;
   });
 
+  it('standard input that is a terminal is refused at once instead of waiting for bytes', async () => {
+    const tty = Object.assign(Readable.from([]), { isTTY: true });
+    await expect(openSource('-', { stdin: tty })).rejects.toThrow(/^standard input is a terminal, not an image archive/);
+  });
+
+  it('a truncated gzip stream is an input error naming the stream', async () => {
+    const gz = readFileSync(fixture('docker-archive.tar.gz'));
+    await expect(openSource('-', { stdin: Readable.from([gz.subarray(0, gz.length >> 1)]) })).rejects.toThrow(/^standard input: cannot read the gzip stream \(/);
+  });
+
   it('empty standard input is an input error', async () => {
     await expect(openSource('-', { stdin: Readable.from([]) })).rejects.toThrow(/^standard input is empty/);
   });
