@@ -121,6 +121,38 @@ function dryRunReport(plan: PushPlan, present: Set<string>, cache: CompressionCa
   }
 }
 
+/** Refuse a `repo@sha256:` destination that does not name the image being pushed. */
+function requireDigest(wanted: string | undefined, rendered: RenderedManifest[]): RenderedManifest {
+  const root = rendered[rendered.length - 1] as RenderedManifest;
+  if (wanted && wanted !== root.digest) {
+    throw new UsageError(`the destination names ${wanted}, but the image to push is ${root.digest}`);
+  }
+  return root;
+}
+
+/** What each blob will be in ECR, when all of that is known before sending (no cache miss). */
+function knownBeforeSending(plan: PushPlan, cache: CompressionCache): Map<string, SentBlob> | undefined {
+  const known = new Map<string, SentBlob>();
+  for (const b of plan.blobs) {
+    const sent = expectedSent(b, cache);
+    if (!sent) return undefined;
+    known.set(b.source.digest, sent);
+  }
+  return known;
+}
+
+/** Which blobs ECR has. A dry run with --create-repository treats a missing repository as empty. */
+async function findPresent(t: Transport, plan: PushPlan, cache: CompressionCache, opts: PushOptions): Promise<Set<string>> {
+  const toCheck = plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined);
+  try {
+    return await checkBlobs(t, toCheck);
+  } catch (err) {
+    if (!opts.dryRun || !opts.createRepository || errorName(err) !== 'RepositoryNotFoundException') throw err;
+    t.onEvent({ type: 'info', message: `dry run: would create repository ${t.repositoryName}` });
+    return new Set<string>();
+  }
+}
+
 export async function push(opts: PushOptions & { internals?: PushInternals }): Promise<PushResult> {
   const onEvent: EventSink = opts.onEvent ?? (() => undefined);
   const ref = parseReference(opts.destination);
@@ -140,6 +172,9 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       type: 'plan', repository: ref.repository, tags, blobs: plan.blobs.length, manifests: plan.manifests.length,
       totalBytes: plan.totalBytes, ...(registryId ? { registryId } : {}),
     });
+    const cache = await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey());
+    const known = knownBeforeSending(plan, cache);
+    if (known) requireDigest(ref.digest, renderManifests(plan, known));
     const sender = opts.internals?.client ?? (client = await createEcrClient({
       ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
     }));
@@ -153,13 +188,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       const made = await createRepository(t);
       onEvent({ type: 'info', message: made === 'created' ? `created repository ${ref.repository}` : `repository ${ref.repository} already exists` });
     }
-    const cache = await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey());
-    const toCheck = plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined);
-    const present = await checkBlobs(t, toCheck).catch((err: unknown) => {
-      if (!opts.dryRun || !opts.createRepository || errorName(err) !== 'RepositoryNotFoundException') throw err;
-      onEvent({ type: 'info', message: `dry run: would create repository ${ref.repository}` });
-      return new Set<string>();
-    });
+    const present = await findPresent(t, plan, cache, opts);
     if (opts.dryRun) {
       dryRunReport(plan, present, cache, onEvent, tally);
       return { ...result('dry-run'), manifests: plan.manifests.map((m) => ({ digest: m.descriptor.digest, mediaType: m.descriptor.mediaType })) };
@@ -172,10 +201,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       await cache.save();
     }
     const rendered = renderManifests(plan, sent);
-    const root = rendered[rendered.length - 1] as RenderedManifest;
-    if (ref.digest && ref.digest !== root.digest) {
-      throw new UsageError(`the destination names ${ref.digest}, but the image to push is ${root.digest}`);
-    }
+    const root = requireDigest(ref.digest, rendered);
     const { pushed, registryId: stored } = await putManifests(t, rendered, tags);
     const region = client ? await resolvedRegion(client) : ref.region;
     const account = registryId ?? stored ?? (await repositoryRegistryId(t).catch(() => undefined));

@@ -104,3 +104,14 @@ describe('push() against a stubbed ECR client', () => {
     expect(client.calls).toEqual([]);
   });
 });
+
+describe('push() to a digest destination', () => {
+  it('refuses a digest that is not the image being pushed before any call to ECR', async () => {
+    const client = stubClient(fakeEcr());
+    const cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+    const other = `sha256:${'0'.repeat(64)}`;
+    await expect(push({ source: fixture('oci-layout'), destination: `app@${other}`, cacheDir, internals: { client } }))
+      .rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining(other) });
+    expect(client.calls).toEqual([]);
+  });
+});
