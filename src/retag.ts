@@ -9,13 +9,14 @@ import type { EventSink, PushResult } from './events.js';
 import type { RetagOptions } from './options.js';
 import { parseReference, validateTag } from './reference.js';
 import { classify, EcrServiceError } from './ecr/classify.js';
-import { createEcrClient } from './ecr/client.js';
+import { createEcrClient, type EcrSender } from './ecr/client.js';
 import { getImage, putManifest } from './ecr/images.js';
 import type { Transport } from './ecr/transport.js';
 import { validMaxAttempts } from './plan/options.js';
 import { sha256 } from './image/digest.js';
 
-export async function retag(opts: RetagOptions): Promise<PushResult> {
+/** `client`: used instead of a new SDK client and not destroyed at the end (tests bring a stub). */
+export async function retag(opts: RetagOptions & { internals?: { client?: EcrSender } }): Promise<PushResult> {
   const onEvent: EventSink = opts.onEvent ?? (() => undefined);
   const ref = parseReference(opts.reference);
   if (ref.tag === undefined && ref.digest === undefined) {
@@ -27,10 +28,10 @@ export async function retag(opts: RetagOptions): Promise<PushResult> {
   const registryId = opts.registryId ?? ref.registryId;
   let client: ECRClient | undefined;
   try {
-    client = await createEcrClient({
+    const sender = opts.internals?.client ?? (client = await createEcrClient({
       ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
-    });
-    const t: Transport = { client, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    }));
+    const t: Transport = { client: sender, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
     const id = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag as string };
     const image = await getImage(t, id);
     if (!image) {

@@ -1,0 +1,44 @@
+/** retag() against a stubbed client: the stored bytes and media type are put again under each new tag. */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { retag } from '../src/retag.js';
+import { ecrException, stubClient } from './helpers/stub-ecr.js';
+
+const manifest = '{\n   "schemaVersion": 2,\n   "mediaType": "application/vnd.docker.distribution.manifest.v2+json"\n}';
+const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+const mediaType = 'application/vnd.docker.distribution.manifest.v2+json';
+const stored = { images: [{ imageId: { imageDigest: digest, imageTag: 'v1' }, imageManifest: manifest, imageManifestMediaType: mediaType }] };
+
+describe('retag()', () => {
+  it('reads the image once, then puts the exact bytes, media type and digest under each new tag', async () => {
+    const client = stubClient((call, input) => (call === 'BatchGetImage' ? stored : { image: { imageId: { imageDigest: digest, imageTag: input.imageTag } } }));
+    const result = await retag({ reference: 'app:v1', tags: ['v2', 'stable'], internals: { client } });
+    expect(client.calls.map((c) => c.call)).toEqual(['BatchGetImage', 'PutImage', 'PutImage']);
+    expect(client.calls[0]?.input).toMatchObject({ imageIds: [{ imageTag: 'v1' }], acceptedMediaTypes: expect.arrayContaining([mediaType]) });
+    expect(client.calls.slice(1).map((c) => c.input)).toEqual(['v2', 'stable'].map((imageTag) => ({
+      repositoryName: 'app', imageManifest: manifest, imageManifestMediaType: mediaType, imageDigest: digest, imageTag,
+    })));
+    expect(result).toMatchObject({ status: 'pushed', digest, tags: ['v2', 'stable'] });
+  });
+
+  it('reports a tag already on the image as unchanged', async () => {
+    const client = stubClient((call) => {
+      if (call === 'BatchGetImage') return stored;
+      throw ecrException('ImageAlreadyExistsException');
+    });
+    expect(await retag({ reference: `app@${digest}`, tags: ['v1'], internals: { client } })).toMatchObject({ status: 'unchanged' });
+    expect(client.calls[0]?.input).toMatchObject({ imageIds: [{ imageDigest: digest }] });
+  });
+
+  it('fails clearly when the image is not in the repository', async () => {
+    const client = stubClient(() => ({ images: [], failures: [{ failureCode: 'ImageNotFound' }] }));
+    await expect(retag({ reference: 'app:nope', tags: ['v2'], internals: { client } })).rejects.toMatchObject({ name: 'ImageNotFoundException' });
+  });
+
+  it('refuses a reference without a tag or digest, and invalid new tags, before any call', async () => {
+    const client = stubClient(() => stored);
+    await expect(retag({ reference: 'app', tags: ['v2'], internals: { client } })).rejects.toMatchObject({ name: 'UsageError' });
+    await expect(retag({ reference: 'app:v1', tags: ['-bad'], internals: { client } })).rejects.toMatchObject({ name: 'UsageError' });
+    expect(client.calls).toEqual([]);
+  });
+});
