@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { push } from '../src/push.js';
+import { writeLayout } from './helpers/oci-layout.js';
 import { fixture } from './helpers/paths.js';
 import { ecrException, fakeEcr, stubClient, type StubHandler } from './helpers/stub-ecr.js';
 
@@ -113,5 +114,27 @@ describe('push() to a digest destination', () => {
     await expect(push({ source: fixture('oci-layout'), destination: `app@${other}`, cacheDir, internals: { client } }))
       .rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining(other) });
     expect(client.calls).toEqual([]);
+  });
+});
+
+describe('push() of an image with a zero-byte layer', () => {
+  it('never uploads the empty blob when ECR has it', async () => {
+    const layout = await writeLayout([Buffer.alloc(0), Buffer.from('layer')]);
+    const [empty] = layout.layerDigests;
+    const client = stubClient(fakeEcr(undefined, [empty!]));
+    const cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+    const result = await push({ source: layout.dir, destination: 'app:v1', cacheDir, internals: { client } });
+    expect(result.status).toBe('pushed');
+    expect(client.calls.filter((c) => c.call === 'CompleteLayerUpload').map((c) => c.input.layerDigests)).not.toContainEqual([empty]);
+  });
+
+  it('fails with an input error naming the empty blob when ECR lacks it, and puts nothing', async () => {
+    const layout = await writeLayout([Buffer.alloc(0)]);
+    const client = stubClient(fakeEcr());
+    const cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+    await expect(push({ source: layout.dir, destination: 'app:v1', concurrency: 1, cacheDir, internals: { client } }))
+      .rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining(layout.layerDigests[0]!) });
+    expect(client.calls.map((c) => c.call)).not.toContain('PutImage');
+    expect(client.calls.filter((c) => c.call === 'UploadLayerPart').every((c) => (c.input.layerPartBlob as Uint8Array).length > 0)).toBe(true);
   });
 });
