@@ -66,6 +66,10 @@ describe.skipIf(skip)(`soak under random faults${skip ? ` (skipped: ${skip})` : 
       const result = JSON.parse(run.stdout) as { status: string; digest: string };
       expect(result.status).toBe('pushed');
       expect(await expectPulledIdentical(`docker://${emu.registryHost}/${repo}:${tag}`, source)).toBe(result.digest);
+      // PutImage came only after every upload of the push was completed.
+      const log = emu.calls.filter((c) => c.repository === repo);
+      const lastComplete = log.findLastIndex((c) => c.call === 'CompleteLayerUpload' && c.status === 200);
+      expect(log.findIndex((c) => c.call === 'PutImage')).toBeGreaterThan(lastComplete);
     } finally {
       rmSync(env.HOME!, { recursive: true, force: true });
     }
