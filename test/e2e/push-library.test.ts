@@ -1,6 +1,6 @@
 /**
  * The library's push() in-process against the emulator: an abort stops in-flight requests at
- * once and no PutImage follows; the source is closed either way.
+ * once and no PutImage follows; a normal push; absent layers reported either way ECR may.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,12 +13,12 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import { emulatorProcessEnv } from '../helpers/emulator.js';
 import { fixture } from '../helpers/paths.js';
 
-describe('aborting a push', () => {
+describe('push() in-process against the emulator', () => {
   let emu: Emulator;
   let restoreEnv = (): void => undefined;
   let cacheDir: string;
   beforeAll(async () => {
-    emu = await startEmulator({ repositories: [{ name: 'abort/app' }, { name: 'abort/ok' }] });
+    emu = await startEmulator({ repositories: [{ name: 'abort/app' }, { name: 'abort/ok' }, { name: 'abort/missing' }] });
     restoreEnv = emulatorProcessEnv(emu);
     cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
   });
@@ -54,5 +54,18 @@ describe('aborting a push', () => {
     expect(result).toMatchObject({ status: 'pushed', repository: 'abort/ok', tags: ['v1'], registryId: emu.accountId });
     expect(result.imageUri).toBe(`${emu.accountId}.dkr.ecr.${emu.region}.amazonaws.com/abort/ok@${result.digest}`);
     expect(emu.tags('abort/ok')).toEqual({ v1: result.digest });
+  });
+
+  it('treats a MissingLayerDigest failure from BatchCheckLayerAvailability as an absent blob', async () => {
+    emu.setAbsentLayers('MissingLayerDigest');
+    try {
+      const result = await push({ source: fixture('oci-index'), destination: 'abort/missing:v1', cacheDir });
+      expect(result.blobs.uploaded).toBe(result.blobs.total);
+      expect(emu.tags('abort/missing')).toEqual({ v1: result.digest });
+      const again = await push({ source: fixture('oci-index'), destination: 'abort/missing:v1', cacheDir });
+      expect(again).toMatchObject({ status: 'unchanged', blobs: { uploaded: 0, skipped: result.blobs.total } });
+    } finally {
+      emu.setAbsentLayers('UNAVAILABLE');
+    }
   });
 });
