@@ -2,9 +2,10 @@
  * When faults outlast every retry on a call that comes before PutImage, the push fails with its
  * table code, shows its retries with -v, and never calls PutImage: no tag points at a partial image.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type FaultKind } from '../emulator/index.js';
-import { cleanEnv, notBuilt, removeHomes, runCli } from '../cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import type { FaultKind } from '../emulator/index.js';
+import { cleanEnv, notBuilt, runCli } from '../cli/run-cli.js';
+import { useCliEmulator } from './cli-emulator.js';
 import { FIXTURES } from './variants.js';
 
 const skip = notBuilt();
@@ -18,20 +19,11 @@ const CASES: [string, FaultKind, number, string, RegExp][] = [
 ];
 
 describe.skipIf(skip)(`retries exhausted before PutImage${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let emu: Emulator;
-  let n = 0;
-
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-    removeHomes();
-  });
+  const h = useCliEmulator();
 
   it.for(CASES)('every %s failing (%o): exit %i, retries logged, no PutImage, no tag', async ([call, kind, code, name, retried]) => {
-    const repo = `partial/r${++n}`;
-    emu.createRepository(repo);
+    const { emu } = h;
+    const repo = h.newRepo('partial');
     emu.addFault({ call, kind });
     const run = await runCli([`${FIXTURES}/oci-layout`, `${repo}:v1`, '-v', '--max-attempts', '2'], { env: cleanEnv(emu.env), timeoutMs: 120_000 });
     emu.clearFaults();

@@ -4,9 +4,9 @@
  * network down) and `tag`, holds neither the secret access key nor the session token, nor any
  * Authorization header or signature value.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../emulator/index.js';
-import { cleanEnv, closedPort, notBuilt, removeHomes, runCli, type CliRun } from '../cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, closedPort, notBuilt, runCli, type CliRun } from '../cli/run-cli.js';
+import { useCliEmulator } from './cli-emulator.js';
 import { FIXTURES } from './variants.js';
 
 const skip = notBuilt();
@@ -17,21 +17,14 @@ const WRONG_SECRET = 'wrongSecretKeyForTheLeakTest000000000000';
 const SIGNING_TRACES = [/Signature=/i, /AWS4-HMAC-SHA256/, /authorization["']?\s*[:=]/i, /x-amz-security-token/i];
 
 describe.skipIf(skip)(`no secret in -v output${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let emu: Emulator;
+  const h = useCliEmulator({ repositories: [{ name: 'leak/app' }, { name: 'leak/fail' }] });
 
-  beforeAll(async () => {
-    emu = await startEmulator({ repositories: [{ name: 'leak/app' }, { name: 'leak/fail' }] });
-  });
-  afterAll(async () => {
-    await emu?.stop();
-    removeHomes();
-  });
-
-  async function cli(args: string[], env: Record<string, string> = emu.env): Promise<CliRun> {
+  async function cli(args: string[], env: Record<string, string> = h.emu.env): Promise<CliRun> {
     return runCli([...args, '-v'], { env: cleanEnv(env) });
   }
 
   it('a push through faults, three failing pushes and tag print no secret, token, signature or Authorization header', async () => {
+    const { emu } = h;
     emu.addFault({ call: 'InitiateLayerUpload', times: 1, kind: { exception: 'ThrottlingException' } });
     emu.addFault({ call: 'UploadLayerPart', times: 1, kind: { reset: true } });
     const pushed = await cli([SOURCE, 'leak/app:v1']);

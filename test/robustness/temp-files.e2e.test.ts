@@ -6,9 +6,10 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type Fault } from '../emulator/index.js';
-import { cleanEnv, notBuilt, removeHomes, runCli } from '../cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import type { Fault } from '../emulator/index.js';
+import { cleanEnv, notBuilt, runCli } from '../cli/run-cli.js';
+import { useCliEmulator } from './cli-emulator.js';
 import { FIXTURES } from './variants.js';
 
 const skip = notBuilt();
@@ -49,22 +50,12 @@ const CASES: Case[] = [
 ];
 
 describe.skipIf(skip)(`temporary files${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let emu: Emulator;
-  let n = 0;
-
-  beforeAll(async () => {
-    emu = await startEmulator();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-    removeHomes();
-  });
+  const h = useCliEmulator();
 
   /** A fresh repository, and an environment whose TMPDIR is empty; a source file is written outside TMPDIR. */
   function setup(c: Pick<Case, 'bytes' | 'stdin'>): { repo: string; env: Record<string, string>; args: string[]; input?: Buffer } {
-    const repo = `tmp/r${++n}`;
-    emu.createRepository(repo);
-    const env = cleanEnv(emu.env);
+    const repo = h.newRepo('tmp');
+    const env = cleanEnv(h.emu.env);
     if (c.stdin) return { repo, env, args: ['-', `${repo}:v1`], input: c.bytes() };
     const file = join(env.HOME!, 'image.tar.gz');
     writeFileSync(file, c.bytes());
@@ -72,6 +63,7 @@ describe.skipIf(skip)(`temporary files${skip ? ` (skipped: ${skip})` : ''}`, () 
   }
 
   it.for(CASES.map((c): [string, Case] => [c.what, c]))('%s: leaves TMPDIR empty', async ([, c]) => {
+    const { emu } = h;
     const { env, args, input } = setup(c);
     emu.clearFaults();
     if (c.fault) emu.addFault(c.fault);
@@ -82,6 +74,7 @@ describe.skipIf(skip)(`temporary files${skip ? ` (skipped: ${skip})` : ''}`, () 
   });
 
   it.for([true, false])('SIGINT during the upload (standard input: %s): the spooled file was private, and is gone after exit 130', async (stdin) => {
+    const { emu } = h;
     const { repo, env, args, input } = setup({ bytes: () => fixture('docker-archive.tar.gz'), stdin });
     emu.clearFaults();
     emu.addFault({ call: 'UploadLayerPart', kind: { latencyMs: 30_000 } });
