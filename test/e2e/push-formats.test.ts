@@ -39,6 +39,7 @@ const SHARED: Case[] = shared ? [
   { name: 'oci-archive-multiarch', source: toolMade('oci-archive-multiarch.tar'), expected: `oci-archive:${toolMade('oci-archive-multiarch.tar')}` },
   { name: 'docker-20.10-save', source: toolMade('docker-20.10/docker20-save-1tag.tar'), expected: `docker-archive:${toolMade('docker-20.10/docker20-save-1tag.tar')}` },
   { name: 'containerd-export', source: toolMade('containerd-1.6/containerd-export-2tags.tar'), expected: `docker-archive:${toolMade('containerd-1.6/containerd-export-2tags.tar')}` },
+  { name: 'containerd-export-multiarch', source: toolMade('containerd-1.6/containerd-export-multiarch.tar'), expected: `oci-archive:${toolMade('containerd-1.6/containerd-export-multiarch.tar')}` },
 ] : [];
 
 const skip = cliMissing() ?? skopeoMissing();
@@ -61,6 +62,16 @@ describe.skipIf(skip)(`pushing every source format through the CLI and pulling i
     ]);
     expect(pulled.platforms.length).toBeGreaterThan(0);
     expect(pulled).toEqual(expected);
+  });
+
+  it('--platform pushes only that platform of an index, as a plain manifest', async () => {
+    const run = await runCli([fixture('oci-index'), 'formats/one-platform:v1', '--platform', 'linux/arm64', '--create-repository'], { env: ctx.env });
+    expect(run.code, run.stderr).toBe(0);
+    const [pulled, expected] = await Promise.all([
+      pullSummary(`docker://${ctx.emu.registryHost}/formats/one-platform:v1`),
+      pullSummary(`oci:${fixture('oci-index')}`),
+    ]);
+    expect(pulled.platforms).toEqual(expected.platforms.filter((p) => p.platform === 'linux/arm64'));
   });
 
   it('standard input: `docker save | gzip | ecr-push - repo:tag` pushes the same image', async () => {
