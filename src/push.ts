@@ -11,7 +11,7 @@ import { openSource } from './image/open.js';
 import { selectImage } from './image/select.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
-import { chooseTags, parseReference } from './reference.js';
+import { chooseTags, imageUri, parseReference } from './reference.js';
 import { checkBlobs } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
@@ -47,12 +47,6 @@ function openForSend(blobs: BlobStore, blob: PlannedBlob): Readable {
   src.on('error', (err) => encoder.destroy(err));
   encoder.on('close', () => src.destroy());
   return src.pipe(encoder);
-}
-
-function imageUri(registryId: string | undefined, region: string | undefined, repository: string, digest: string): string {
-  if (!registryId || !region) return `${repository}@${digest}`;
-  const suffix = region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com';
-  return `${registryId}.dkr.ecr.${region}${suffix}/${repository}@${digest}`;
 }
 
 /** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */

@@ -108,3 +108,10 @@ export function chooseTags(ref: EcrReference, sourceTags: string[], extra: strin
   const tags = [...new Set([...(first === undefined ? [] : [first]), ...extra])];
   return note === undefined ? { tags } : { tags, note };
 }
+
+/** `ACCOUNT.dkr.ecr.REGION.amazonaws.com[.cn]/REPO@DIGEST`, or `REPO@DIGEST` when the account or region is unknown. */
+export function imageUri(registryId: string | undefined, region: string | undefined, repository: string, digest: string): string {
+  if (!registryId || !region) return `${repository}@${digest}`;
+  const suffix = region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com';
+  return `${registryId}.dkr.ecr.${region}${suffix}/${repository}@${digest}`;
+}

@@ -7,9 +7,9 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { UsageError } from './errors.js';
 import type { EventSink, PushResult } from './events.js';
 import type { RetagOptions } from './options.js';
-import { parseReference, validateTag } from './reference.js';
+import { imageUri, parseReference, validateTag } from './reference.js';
 import { classify, EcrServiceError } from './ecr/classify.js';
-import { createEcrClient, type EcrSender } from './ecr/client.js';
+import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
 import { getImage, putManifest } from './ecr/images.js';
 import type { Transport } from './ecr/transport.js';
 import { validMaxAttempts } from './plan/options.js';
@@ -48,13 +48,16 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
       pushed ||= status === 'pushed';
       onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, tag, status });
     }
+    const account = registryId ?? image.registryId;
+    const region = client ? await resolvedRegion(client) : ref.region;
     return {
       status: pushed ? 'pushed' : 'unchanged',
       repository: ref.repository,
-      ...(registryId ? { registryId } : {}),
+      ...(account ? { registryId: account } : {}),
       tags: opts.tags,
       digest: m.digest,
       mediaType: m.mediaType,
+      imageUri: imageUri(account, region, ref.repository, m.digest),
       blobs: { total: 0, uploaded: 0, skipped: 0, bytesUploaded: 0 },
       manifests: [{ digest: m.digest, mediaType: m.mediaType }],
     };

@@ -16,6 +16,8 @@ export interface StoredImage {
   manifest: string;
   mediaType: string;
   digest: string;
+  /** The registry (account) that holds it, when ECR says. */
+  registryId?: string;
 }
 
 export interface PutOutcome {
@@ -37,6 +39,7 @@ export async function getImage(t: Transport, id: { imageTag?: string; imageDiges
     manifest: image.imageManifest,
     mediaType: image.imageManifestMediaType ?? '',
     digest: image.imageId.imageDigest,
+    ...(image.registryId ? { registryId: image.registryId } : {}),
   };
 }
 

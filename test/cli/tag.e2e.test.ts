@@ -72,7 +72,7 @@ describe.skipIf(skip)(`ecr-push tag${skip ? ` (skipped: ${skip})` : ''}`, () => 
     expect(before.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
     const run = await runCli(['tag', `tag/docker@${before.digest}`, 'release'], { env: env() });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.trim()).toMatch(new RegExp(`tag/docker@${before.digest}$`));
+    expect(run.stdout.trim()).toBe(`${emu.accountId}.dkr.ecr.${emu.region}.amazonaws.com/tag/docker@${before.digest}`);
     expect(await stored('tag/docker', 'release')).toEqual(before);
   });
 
