@@ -14,8 +14,8 @@ export interface GzipSpeed {
 }
 
 const ENCODERS: [string, () => Transform][] = [
-  ['ecr-push gzip, level 6 (default)', () => createGzipEncoder()],
-  ['ecr-push gzip, level 1', () => createGzipEncoder({ level: 1 })],
+  ['ecr-push gzip, level 1 (default)', () => createGzipEncoder()],
+  ['ecr-push gzip, level 6', () => createGzipEncoder({ level: 6 })],
   ['zlib gzip stream, level 6', () => zlib.createGzip({ level: 6 })],
   ['zlib gzip stream, level 1', () => zlib.createGzip({ level: 1 })],
 ];

@@ -22,7 +22,11 @@ import { encodeBlock, WINDOW } from './block.js';
 export const GZIP_ENCODER_VERSION = `pgz-2+zlib-${process.versions.zlib}`;
 
 export interface GzipEncoderOptions {
-  /** Deflate level 0–9 (default 6, as gzip). 0 writes stored blocks only. Part of the output identity. */
+  /**
+   * Deflate level 0–9 (default 1). 0 writes stored blocks only. Part of the output identity.
+   * Level 1 deflates about 1.7 times as fast as level 6 for output 5–9 % larger; on a 2-core CI
+   * runner the time saved compressing is far more than the time the extra bytes take to upload.
+   */
   level?: number;
   /** Input bytes per independently deflated block (default 1 MiB, at least 64 KiB). Part of the output identity. */
   blockSize?: number;
@@ -30,7 +34,7 @@ export interface GzipEncoderOptions {
   concurrency?: number;
 }
 
-export const DEFAULT_LEVEL = 6;
+export const DEFAULT_LEVEL = 1;
 export const DEFAULT_BLOCK_SIZE = 1024 * 1024;
 const MIN_BLOCK_SIZE = 64 * 1024;
 
