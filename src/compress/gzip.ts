@@ -24,7 +24,7 @@ export const GZIP_ENCODER_VERSION = `pgz-2+zlib-${process.versions.zlib}`;
 export interface GzipEncoderOptions {
   /**
    * Deflate level 0–9 (default 1). 0 writes stored blocks only. Part of the output identity.
-   * Level 1 deflates about 1.7 times as fast as level 6 for output 5–9 % larger; on a 2-core CI
+   * Level 1 deflates about 1.6 times as fast as level 6 for output 5–9 % larger; on a 2-core CI
    * runner the time saved compressing is far more than the time the extra bytes take to upload.
    */
   level?: number;
