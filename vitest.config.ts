@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // End-to-end tests spawn the CLI and skopeo; two cores are shared by everything.
-    maxWorkers: 2,
+    // End-to-end tests spawn the CLI and skopeo and spend much of their time waiting on them.
+    maxWorkers: 3,
+    reporters: ['default', './test/reporters/summary.ts'],
   },
 });
