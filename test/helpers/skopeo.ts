@@ -4,7 +4,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -97,7 +97,12 @@ export function summariseLayout(dir: string): Promise<ImageSummary> {
 
 /** Copy with skopeo (every blob digest verified), then summarise what it wrote. */
 export async function pullSummary(from: string): Promise<ImageSummary> {
-  return summary(dirStore(await skopeoCopy(from)));
+  const dir = await skopeoCopy(from);
+  try {
+    return await summary(dirStore(dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The digest of the manifest a registry serves for `docker://HOST/REPO:TAG` (skopeo inspect --raw, no TLS). */
