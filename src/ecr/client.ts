@@ -2,10 +2,12 @@
  * ECR client setup. The SDK is loaded with a dynamic import on first use, so `--version` and
  * `inspect` never load it. A per-attempt middleware reports each request as a `request` event
  * (call, attempt, request id, status, time) and never looks at headers that carry secrets.
+ * UploadLayerPart bodies are base64-encoded natively (see part-body.ts).
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { AwsOptions } from '../options.js';
 import type { EventSink } from '../events.js';
+import { installPartBody } from './part-body.js';
 
 /** The subset of the SDK client the transport uses: `send` with an abort signal. */
 export interface EcrSender {
@@ -54,6 +56,7 @@ export async function createEcrClient(opts: ClientOptions): Promise<ECRClient> {
     retryMode: 'adaptive',
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 300_000 },
   });
+  installPartBody(client);
   const onEvent = opts.onEvent;
   if (onEvent) {
     client.middlewareStack.add(

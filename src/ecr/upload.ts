@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { EcrServiceError } from './classify.js';
+import { partCommandInput } from './part-body.js';
 import { partsOf } from './parts.js';
 import {
   backoffDelay, errorName, isTransient, repoInput, sendOptions, sleep,
@@ -75,9 +76,9 @@ async function sendPart(s: PartState, start: number, part: Buffer): Promise<void
     const last = from + data.length - 1;
     try {
       await s.t.client.send(
-        new UploadLayerPartCommand({
-          ...repoInput(s.t), uploadId: s.uploadId, partFirstByte: from, partLastByte: last, layerPartBlob: data,
-        }),
+        new UploadLayerPartCommand(partCommandInput(
+          s.t.client, { ...repoInput(s.t), uploadId: s.uploadId, partFirstByte: from, partLastByte: last }, data,
+        )),
         sendOptions(s.t),
       );
       return;

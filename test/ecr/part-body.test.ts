@@ -1,0 +1,85 @@
+import { ECRClient, UploadLayerPartCommand } from '@aws-sdk/client-ecr';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { PartBodyError, installPartBody, partCommandInput, withPart } from '../../src/ecr/part-body.js';
+
+interface Sent {
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
+/** A client whose requests are recorded instead of sent; every answer is an empty 200. */
+function recordingClient(native: boolean): { client: ECRClient; sent: Sent[] } {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const sent: Sent[] = [];
+  const client = new ECRClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    requestHandler: {
+      handle: async (request: { body?: unknown; headers: Record<string, string> }) => {
+        const b = request.body;
+        // A view first: Buffer.from(adapter) would call the SDK body's string methods.
+        const body = typeof b === 'string'
+          ? Buffer.from(b, 'utf8')
+          : Buffer.concat([new Uint8Array((b as Uint8Array).buffer, (b as Uint8Array).byteOffset, (b as Uint8Array).byteLength)]);
+        sent.push({ body, headers: { ...request.headers } });
+        return { response: { statusCode: 200, headers: {}, body: Buffer.from('{}') } };
+      },
+    },
+  });
+  if (native) installPartBody(client);
+  return { client, sent };
+}
+
+async function sendPart(native: boolean, part: Uint8Array): Promise<Sent> {
+  const { client, sent } = recordingClient(native);
+  const fields = { repositoryName: 'team/app', uploadId: 'upload-1', partFirstByte: 0, partLastByte: Math.max(0, part.length - 1) };
+  await client.send(new UploadLayerPartCommand(partCommandInput(client, fields, part)));
+  client.destroy();
+  expect(sent).toHaveLength(1);
+  return sent[0]!;
+}
+
+const PARTS: [string, Uint8Array][] = [
+  ['an empty part', new Uint8Array(0)],
+  ['1 byte', Uint8Array.of(0xff)],
+  ['2 bytes', Uint8Array.of(0x00, 0xfb)],
+  ['3 bytes', Uint8Array.of(0xfb, 0xff, 0xbf)],
+  ['1000 random bytes', randomBytes(1000)],
+  ['1 MiB + 2 random bytes (several encoding slices, padded end)', randomBytes(1024 * 1024 + 2)],
+  ['a part that is a view into a larger buffer', randomBytes(4099).subarray(7, 4007)],
+];
+
+describe('the UploadLayerPart body encoded natively', () => {
+  it.each(PARTS)('puts on the wire the same body, content-length and body hash as the SDK for %s', async (_name, part) => {
+    const sdk = await sendPart(false, part);
+    const native = await sendPart(true, part);
+    expect(native.body.equals(sdk.body)).toBe(true);
+    expect(native.headers['content-length']).toBe(String(sdk.body.length));
+    expect(native.headers['x-amz-content-sha256']).toBe(sdk.headers['x-amz-content-sha256']);
+    expect(JSON.parse(native.body.toString('utf8')).layerPartBlob).toBe(Buffer.from(part).toString('base64'));
+  });
+
+  it('sends the part inline to a client without the body middleware', () => {
+    const part = Uint8Array.of(1, 2, 3);
+    const input = partCommandInput({}, { repositoryName: 'app', uploadId: 'u', partFirstByte: 0, partLastByte: 2 }, part);
+    expect(input.layerPartBlob).toBe(part);
+  });
+
+  it('refuses to send an UploadLayerPart whose part was lost, instead of an empty body', async () => {
+    const { client, sent } = recordingClient(true);
+    const send = client.send(new UploadLayerPartCommand({
+      repositoryName: 'app', uploadId: 'u', partFirstByte: 0, partLastByte: 2, layerPartBlob: new Uint8Array(0),
+    }));
+    await expect(send).rejects.toBeInstanceOf(PartBodyError);
+    client.destroy();
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a serialized body without the placeholder, or with it twice', () => {
+    const part = Uint8Array.of(1);
+    expect(() => withPart('{"uploadId":"u"}', part)).toThrow(PartBodyError);
+    expect(() => withPart('{"layerPartBlob":"","layerPartBlob":""}', part)).toThrow(PartBodyError);
+    expect(withPart(Buffer.from('{"layerPartBlob":"","x":1}'), part).toString()).toBe('{"layerPartBlob":"AQ==","x":1}');
+  });
+});
