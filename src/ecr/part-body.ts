@@ -20,7 +20,17 @@ const KEY = Buffer.from('"layerPartBlob":"');
 /** Encode in slices of this many bytes (a multiple of 3, so only the last slice is padded). */
 const SLICE = 3 * 256 * 1024;
 
-const partsByInput = new WeakMap<object, Uint8Array>();
+/** One body buffer reused for consecutive parts of one upload (each sent after the last settled). */
+export interface BodyScratch {
+  buffer?: Buffer;
+}
+
+interface PartBeside {
+  part: Uint8Array;
+  scratch?: BodyScratch;
+}
+
+const partsByInput = new WeakMap<object, PartBeside>();
 const clientsWithNativeBody = new WeakSet<object>();
 
 /** A bug in building a part's body: never sent, reported as an internal error (exit 1). */
@@ -28,10 +38,17 @@ export class PartBodyError extends Error {
   override name = 'InternalError';
 }
 
-/** Base64 of `part` after `prefix` and before `suffix`, in one buffer of exactly that size. */
-export function encodeBetween(prefix: Uint8Array, part: Uint8Array, suffix: Uint8Array): Buffer {
+/** A buffer of exactly `size` bytes: the scratch buffer's start when it is large enough. */
+function bodyBuffer(size: number, scratch: BodyScratch | undefined): Buffer {
+  if (scratch === undefined) return Buffer.allocUnsafe(size);
+  if (scratch.buffer === undefined || scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafeSlow(size);
+  return scratch.buffer.subarray(0, size);
+}
+
+/** Base64 of `part` after `prefix` and before `suffix`, in a buffer of exactly that size. */
+export function encodeBetween(prefix: Uint8Array, part: Uint8Array, suffix: Uint8Array, scratch?: BodyScratch): Buffer {
   const encodedLength = 4 * Math.ceil(part.length / 3);
-  const body = Buffer.allocUnsafe(prefix.length + encodedLength + suffix.length);
+  const body = bodyBuffer(prefix.length + encodedLength + suffix.length, scratch);
   body.set(prefix, 0);
   const src = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
   let at = prefix.length;
@@ -50,14 +67,14 @@ function bytesOf(body: unknown): Buffer {
 }
 
 /** The serialized body with the placeholder replaced by the part's base64. */
-export function withPart(serialized: unknown, part: Uint8Array): Buffer {
+export function withPart(serialized: unknown, part: Uint8Array, scratch?: BodyScratch): Buffer {
   const bytes = bytesOf(serialized);
   const at = bytes.indexOf(PLACEHOLDER);
   if (at < 0 || bytes.indexOf(PLACEHOLDER, at + 1) >= 0) {
     throw new PartBodyError('the UploadLayerPart body does not hold the layerPartBlob placeholder exactly once');
   }
   const valueStart = at + KEY.length;
-  return encodeBetween(bytes.subarray(0, valueStart), part, bytes.subarray(valueStart));
+  return encodeBetween(bytes.subarray(0, valueStart), part, bytes.subarray(valueStart), scratch);
 }
 
 interface BuildRequest {
@@ -79,12 +96,12 @@ export function installPartBody(client: Pick<ECRClient, 'middlewareStack'>): voi
     (next, context) => async (args) => {
       if (context.commandName !== 'UploadLayerPartCommand') return next(args);
       const input = args.input as UploadLayerPartCommandInput;
-      const part = partsByInput.get(input);
-      if (part === undefined) {
+      const beside = partsByInput.get(input);
+      if (beside === undefined) {
         if (input.layerPartBlob?.length === 0) throw new PartBodyError('UploadLayerPart has an empty blob and no part beside it');
         return next(args);
       }
-      setBody(args.request as BuildRequest, withPart((args.request as BuildRequest).body, part));
+      setBody(args.request as BuildRequest, withPart((args.request as BuildRequest).body, beside.part, beside.scratch));
       return next(args);
     },
     { step: 'build', priority: 'high', name: 'ecrPushNativePartBody' },
@@ -94,15 +111,17 @@ export function installPartBody(client: Pick<ECRClient, 'middlewareStack'>): voi
 
 /**
  * The UploadLayerPart input for `part`: with an empty blob and the part beside it when `client`
- * has the body middleware, else with the part inline (any other sender, e.g. a test stub).
+ * has the body middleware, else with the part inline (any other sender, e.g. a test stub). The
+ * body is built in `scratch` when given: send the next part only after this one has settled.
  */
 export function partCommandInput(
   client: object,
   fields: Omit<UploadLayerPartCommandInput, 'layerPartBlob'>,
   part: Uint8Array,
+  scratch?: BodyScratch,
 ): UploadLayerPartCommandInput {
   if (!clientsWithNativeBody.has(client)) return { ...fields, layerPartBlob: part };
   const input: UploadLayerPartCommandInput = { ...fields, layerPartBlob: new Uint8Array(0) };
-  partsByInput.set(input, part);
+  partsByInput.set(input, scratch ? { part, scratch } : { part });
   return input;
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { EcrServiceError } from './classify.js';
-import { partCommandInput } from './part-body.js';
+import { partCommandInput, type BodyScratch } from './part-body.js';
 import { partsOf } from './parts.js';
 import {
   backoffDelay, errorName, isTransient, repoInput, sendOptions, sleep,
@@ -59,6 +59,8 @@ interface PartState {
   settings: UploadSettings;
   blob: BlobToSend;
   uploadId: string;
+  /** The body buffer this upload's parts are encoded into, one after the other. */
+  body: BodyScratch;
 }
 
 function chosenPartSize(settings: UploadSettings, offered: number | undefined): number {
@@ -77,7 +79,7 @@ async function sendPart(s: PartState, start: number, part: Buffer): Promise<void
     try {
       await s.t.client.send(
         new UploadLayerPartCommand(partCommandInput(
-          s.t.client, { ...repoInput(s.t), uploadId: s.uploadId, partFirstByte: from, partLastByte: last }, data,
+          s.t.client, { ...repoInput(s.t), uploadId: s.uploadId, partFirstByte: from, partLastByte: last }, data, s.body,
         )),
         sendOptions(s.t),
       );
@@ -132,10 +134,11 @@ async function uploadOnce(t: Transport, blob: BlobToSend, settings: UploadSettin
   const { InitiateLayerUploadCommand } = await import('@aws-sdk/client-ecr');
   const init = await t.client.send(new InitiateLayerUploadCommand(repoInput(t)), sendOptions(t));
   if (!init.uploadId) throw new EcrServiceError('EcrError', 'InitiateLayerUpload returned no upload id');
-  const s: PartState = { t, settings, blob, uploadId: init.uploadId };
+  const s: PartState = { t, settings, blob, uploadId: init.uploadId, body: {} };
   const partSize = chosenPartSize(settings, init.partSize);
   const stream = blob.open();
-  const parts = partsOf(stream, partSize);
+  // Parts are reused in turn: part k is hashed and sent before part k + 2 is read.
+  const parts = partsOf(stream, partSize, true);
   const hash = createHash('sha256');
   let offset = 0;
   let next = parts.next();

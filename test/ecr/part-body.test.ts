@@ -1,7 +1,7 @@
 import { ECRClient, UploadLayerPartCommand } from '@aws-sdk/client-ecr';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PartBodyError, installPartBody, partCommandInput, withPart } from '../../src/ecr/part-body.js';
+import { PartBodyError, installPartBody, partCommandInput, withPart, type BodyScratch } from '../../src/ecr/part-body.js';
 
 interface Sent {
   body: Buffer;
@@ -31,14 +31,18 @@ function recordingClient(native: boolean): { client: ECRClient; sent: Sent[] } {
   return { client, sent };
 }
 
-async function sendPart(native: boolean, part: Uint8Array): Promise<Sent> {
+async function sendParts(native: boolean, parts: Uint8Array[], scratch?: BodyScratch): Promise<Sent[]> {
   const { client, sent } = recordingClient(native);
-  const fields = { repositoryName: 'team/app', uploadId: 'upload-1', partFirstByte: 0, partLastByte: Math.max(0, part.length - 1) };
-  await client.send(new UploadLayerPartCommand(partCommandInput(client, fields, part)));
+  for (const part of parts) {
+    const fields = { repositoryName: 'team/app', uploadId: 'upload-1', partFirstByte: 0, partLastByte: Math.max(0, part.length - 1) };
+    await client.send(new UploadLayerPartCommand(partCommandInput(client, fields, part, scratch)));
+  }
   client.destroy();
-  expect(sent).toHaveLength(1);
-  return sent[0]!;
+  expect(sent).toHaveLength(parts.length);
+  return sent;
 }
+
+const sendPart = async (native: boolean, part: Uint8Array): Promise<Sent> => (await sendParts(native, [part]))[0]!;
 
 const PARTS: [string, Uint8Array][] = [
   ['an empty part', new Uint8Array(0)],
@@ -58,6 +62,18 @@ describe('the UploadLayerPart body encoded natively', () => {
     expect(native.headers['content-length']).toBe(String(sdk.body.length));
     expect(native.headers['x-amz-content-sha256']).toBe(sdk.headers['x-amz-content-sha256']);
     expect(JSON.parse(native.body.toString('utf8')).layerPartBlob).toBe(Buffer.from(part).toString('base64'));
+  });
+
+  it('builds consecutive parts of one upload in one reused body buffer and still sends the SDK\'s bytes', async () => {
+    const parts = [randomBytes(3000), randomBytes(1000), randomBytes(2000), randomBytes(5000)];
+    const sdk = await sendParts(false, parts);
+    const scratch: BodyScratch = {};
+    const native = await sendParts(true, parts, scratch);
+    for (const [i, n] of native.entries()) {
+      expect(n.body.equals(sdk[i]!.body)).toBe(true);
+      expect(n.headers['content-length']).toBe(String(sdk[i]!.body.length));
+    }
+    expect(scratch.buffer?.length).toBe(native[3]!.body.length);
   });
 
   it('sends the part inline to a client without the body middleware', () => {
