@@ -8,5 +8,6 @@ export default defineConfig({
     // End-to-end tests spawn the CLI and skopeo and spend much of their time waiting on them.
     maxWorkers: 3,
     reporters: ['default', './test/reporters/summary.ts'],
+    setupFiles: ['./test/setup.ts'],
   },
 });

@@ -1,12 +1,11 @@
 /** push() end to end against a stubbed SDK client: the exact command sequence and what PutImage gets. */
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { push } from '../src/push.js';
 import { writeLayout } from './helpers/oci-layout.js';
 import { fixture } from './helpers/paths.js';
+import { scratchDir } from './helpers/scratch.js';
 import { ecrException, fakeEcr, stubClient, type StubHandler } from './helpers/stub-ecr.js';
 
 interface Doc {
@@ -20,7 +19,7 @@ const layoutJson = (dir: string, digest?: string): Doc =>
 describe('push() against a stubbed ECR client', () => {
   let cacheDir: string;
   beforeAll(async () => {
-    cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+    cacheDir = scratchDir('ecr-push-cache');
   });
   const run = (source: string, destination: string, handler: StubHandler) => {
     const client = stubClient(handler);
@@ -109,7 +108,7 @@ describe('push() against a stubbed ECR client', () => {
 describe('push() to a digest destination', () => {
   it('refuses a digest that is not the image being pushed before any call to ECR', async () => {
     const client = stubClient(fakeEcr());
-    const cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+    const cacheDir = scratchDir('ecr-push-cache');
     const other = `sha256:${'0'.repeat(64)}`;
     await expect(push({ source: fixture('oci-layout'), destination: `app@${other}`, cacheDir, internals: { client } }))
       .rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining(other) });
@@ -122,7 +121,7 @@ describe('push() of an image with a zero-byte layer', () => {
     const layout = await writeLayout([Buffer.alloc(0), Buffer.from('layer')]);
     const [empty] = layout.layerDigests;
     const client = stubClient(fakeEcr(undefined, [empty!]));
-    const cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+    const cacheDir = scratchDir('ecr-push-cache');
     const result = await push({ source: layout.dir, destination: 'app:v1', cacheDir, internals: { client } });
     expect(result.status).toBe('pushed');
     expect(client.calls.filter((c) => c.call === 'CompleteLayerUpload').map((c) => c.input.layerDigests)).not.toContainEqual([empty]);
@@ -131,7 +130,7 @@ describe('push() of an image with a zero-byte layer', () => {
   it('fails with an input error naming the empty blob when ECR lacks it, and puts nothing', async () => {
     const layout = await writeLayout([Buffer.alloc(0)]);
     const client = stubClient(fakeEcr());
-    const cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+    const cacheDir = scratchDir('ecr-push-cache');
     await expect(push({ source: layout.dir, destination: 'app:v1', concurrency: 1, cacheDir, internals: { client } }))
       .rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining(layout.layerDigests[0]!) });
     expect(client.calls.map((c) => c.call)).not.toContain('PutImage');

@@ -3,11 +3,11 @@
  * environment holding nothing from this machine's AWS setup.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeScratch, scratchDir } from '../helpers/scratch.js';
 
 export { sharedImagesDir as sharedImages } from '../emulator/sdk.js';
 
@@ -19,16 +19,13 @@ export function notBuilt(): string | undefined {
   return existsSync(join(repoRoot, 'dist', 'cli.js')) ? undefined : 'dist/cli.js is missing: run `npm run build` first';
 }
 
-const homes: string[] = [];
-
 /**
  * PATH plus an empty HOME (TMPDIR is HOME/tmp, empty too; the XDG cache and config dirs inside
  * HOME): no ~/.aws files, no instance metadata lookups, no CI variables, no colour forcing. Tests
  * add what they need (usually the emulator's env). `removeHomes()` (in an afterAll) deletes them.
  */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const home = mkdtempSync(join(tmpdir(), 'ecr-push-cli-home-'));
-  homes.push(home);
+  const home = scratchDir('ecr-push-cli-home');
   mkdirSync(join(home, 'tmp'));
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -44,9 +41,8 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 }
 
 /** Delete every HOME that cleanEnv() made in this test file. */
-export function removeHomes(): void {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-}
+/** Remove the homes cleanEnv() made (test/setup.ts also does this after every test file). */
+export const removeHomes = removeScratch;
 
 export interface CliRun {
   code: number | null;

@@ -2,9 +2,6 @@
  * The library's push() in-process against the emulator: an abort stops in-flight requests at
  * once and no PutImage follows; a normal push; absent layers reported either way ECR may.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/errors.js';
 import type { PushEvent } from '../../src/events.js';
@@ -12,6 +9,7 @@ import { push } from '../../src/push.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { emulatorProcessEnv } from '../helpers/emulator.js';
 import { fixture } from '../helpers/paths.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 describe('push() in-process against the emulator', () => {
   let emu: Emulator;
@@ -20,7 +18,7 @@ describe('push() in-process against the emulator', () => {
   beforeAll(async () => {
     emu = await startEmulator({ repositories: [{ name: 'abort/app' }, { name: 'abort/ok' }, { name: 'abort/missing' }] });
     restoreEnv = emulatorProcessEnv(emu);
-    cacheDir = await mkdtemp(join(tmpdir(), 'ecr-push-cache-'));
+    cacheDir = scratchDir('ecr-push-cache');
   });
   afterAll(async () => {
     restoreEnv();

@@ -1,8 +1,8 @@
 /** Write a small single-image OCI layout in a temp directory (tests that need an unusual image). */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scratchDir } from './scratch.js';
 
 export interface WrittenLayout {
   dir: string;
@@ -21,7 +21,7 @@ async function putBlob(dir: string, bytes: Buffer): Promise<string> {
 
 /** An OCI layout, tag `v1`, whose layers hold exactly `layers` (media type `mediaType`). */
 export async function writeLayout(layers: Buffer[], mediaType = 'application/vnd.oci.image.layer.v1.tar+gzip'): Promise<WrittenLayout> {
-  const dir = await mkdtemp(join(tmpdir(), 'ecr-push-layout-'));
+  const dir = scratchDir('ecr-push-layout');
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   const layerDigests = await Promise.all(layers.map((l) => putBlob(dir, l)));
   const config = Buffer.from(JSON.stringify({
