@@ -69,7 +69,7 @@ async function sendBlobs(
     t.onEvent({ type: 'blob-start', digest: blob.source.digest, ...(known ? { size: known.size } : {}) });
     const up = await uploadBlob({ ...t, signal }, {
       label: blob.source.digest,
-      ...(blob.encoding === 'copy' ? { digest: blob.source.digest } : {}),
+      ...(blob.encoding === 'copy' ? { digest: blob.source.digest, verified: true } : {}),
       open: () => openForSend(blobs, blob),
     }, settings);
     if (blob.encoding === 'gzip') cache.set(blob.source.digest, { digest: up.digest, size: up.size });

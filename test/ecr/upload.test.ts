@@ -138,6 +138,28 @@ describe('uploading one blob', () => {
     expect(client.calls.map((c) => c.call)).not.toContain('CompleteLayerUpload');
   });
 
+  it('trusts a verifying source: completes with its digest, and never completes when it fails after its last byte', async () => {
+    const bytes = randomBytes(10 * MiB);
+    const good = stubClient(fakeEcr());
+    const out = await uploadBlob(stubTransport(good), { ...blobOf(bytes), verified: true }, { partSize: 5 * MiB });
+    expect(out.digest).toBe(digestOf(bytes));
+    expect(good.calls.at(-1)?.input.layerDigests).toEqual([digestOf(bytes)]);
+
+    // A source that checks its digest at the end fails after delivering every byte (both full parts).
+    const bad = stubClient(fakeEcr());
+    const blob: BlobToSend = {
+      label: digestOf(bytes),
+      digest: digestOf(bytes),
+      verified: true,
+      open: () => Readable.from((async function* () {
+        yield bytes;
+        throw new Error('blob does not match its digest');
+      })()),
+    };
+    await expect(uploadBlob(stubTransport(bad), blob, { partSize: 5 * MiB })).rejects.toThrow('does not match its digest');
+    expect(bad.calls.map((c) => c.call)).not.toContain('CompleteLayerUpload');
+  });
+
   it('refuses to complete a blob that is empty instead of provoking EmptyUploadException', async () => {
     const client = stubClient(fakeEcr());
     await expect(uploadBlob(stubTransport(client), { label: 'sha256:e', open: () => Readable.from([]) }))
