@@ -1,9 +1,11 @@
 /**
  * One blob into ECR: InitiateLayerUpload → UploadLayerPart (contiguous inclusive ranges, in
- * order) → CompleteLayerUpload with the digest computed on the way, checked against ECR's.
+ * order) → CompleteLayerUpload with the digest computed on the way (or, for a blob sent as the
+ * source stores it, the digest the source's verifying stream has checked), checked against ECR's.
  *
  * The next part is read (and encoded) while the previous one is in flight, into two part buffers
- * reused in turn, and each body is built in one reused body buffer: about 3.4 × partSize per blob. Part-level robustness: a reset, timeout or 5xx re-sends the part;
+ * reused in turn, and each body is built in one reused body buffer: about 3.4 × partSize per
+ * blob. Part-level robustness: a reset, timeout or 5xx re-sends the part;
  * InvalidLayerPartException resumes from lastValidByteReceived + 1; UploadNotFoundException
  * restarts the blob with a new upload. All bounded, with backoff and jitter, as `retry` events.
  */
