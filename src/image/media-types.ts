@@ -8,6 +8,8 @@ export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+
 export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
 export const DOCKER_LAYER = 'application/vnd.docker.image.rootfs.diff.tar';
 export const DOCKER_LAYER_GZIP = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
+export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
 export function isIndexType(mediaType: string | undefined): boolean {
   return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;

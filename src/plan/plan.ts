@@ -5,6 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Compression } from '../options.js';
+import { isImageConfigType } from '../image/media-types.js';
 import type { Descriptor, ImageNode, ManifestNode } from '../image/types.js';
 import { gzipMediaTypeOf, MAX_MANIFEST_BYTES } from './media-types.js';
 
@@ -42,11 +43,6 @@ function orderManifests(root: ImageNode): ImageNode[] {
   return out;
 }
 
-const IMAGE_CONFIG_TYPES = new Set([
-  'application/vnd.oci.image.config.v1+json',
-  'application/vnd.docker.container.image.v1+json',
-]);
-
 function refuseUnpushable(node: ImageNode): void {
   const d = node.descriptor.digest;
   if (node.bytes.length > MAX_MANIFEST_BYTES) {
@@ -66,7 +62,7 @@ function refuseUnpushable(node: ImageNode): void {
       hint: 'the archive is incomplete; export it again, or pick a platform that is present with --platform',
     });
   }
-  if (node.layers.length === 0 && IMAGE_CONFIG_TYPES.has(node.config.mediaType)) {
+  if (node.layers.length === 0 && isImageConfigType(node.config.mediaType)) {
     throw new InputError(`manifest ${d} has zero layers`);
   }
   if (node.diffIds.length > 0 && node.diffIds.length !== node.layers.length) {
