@@ -3,12 +3,12 @@
  * ECR which blobs it has, uploads the rest with a worker pool, then puts the manifests, children
  * first. PutImage is never called after an abort or after any blob failed.
  */
-import type { Readable } from 'node:stream';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { InputError, UsageError } from './errors.js';
 import type { EventSink, PushResult } from './events.js';
 import { openSource } from './image/open.js';
 import { selectImage } from './image/select.js';
+import { readToEnd, streamReader, type ByteReader } from './image/byte-reader.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
 import { chooseTags, imageUri, parseReference } from './reference.js';
@@ -17,6 +17,7 @@ import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
 import { createRepository, putManifest, repositoryRegistryId } from './ecr/images.js';
 import { errorName, type Transport } from './ecr/transport.js';
+import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
 import { expectedSent, sentAs } from './plan/blob-sends.js';
 import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
@@ -39,14 +40,17 @@ interface Tally {
   bytesUploaded: number;
 }
 
-/** The bytes to send for a blob: the source stream, gzip-encoded when the plan says so. */
-function openForSend(blobs: BlobStore, blob: PlannedBlob): Readable {
+/**
+ * The bytes to send for a blob: as the source stores them (checked by ECR at completion, see
+ * upload.ts), or streamed through gzip from the verified source.
+ */
+function openForSend(blobs: BlobStore, blob: PlannedBlob): ByteReader {
+  if (blob.encoding === 'copy') return blobs.reader(blob.source, { verify: false });
   const src = blobs.open(blob.source);
-  if (blob.encoding === 'copy') return src;
   const encoder = createLayerEncoder();
   src.on('error', (err) => encoder.destroy(err));
   encoder.on('close', () => src.destroy());
-  return src.pipe(encoder);
+  return streamReader(src.pipe(encoder));
 }
 
 /** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */
@@ -69,7 +73,7 @@ async function sendBlobs(
     t.onEvent({ type: 'blob-start', digest: blob.source.digest, ...(known ? { size: known.size } : {}) });
     const up = await uploadBlob({ ...t, signal }, {
       label: blob.source.digest,
-      ...(blob.encoding === 'copy' ? { digest: blob.source.digest, verified: true } : {}),
+      ...(blob.encoding === 'copy' ? { digest: blob.source.digest, checkSource: () => readToEnd(blobs.reader(blob.source)) } : {}),
       open: () => openForSend(blobs, blob),
     }, settings);
     if (blob.encoding === 'gzip') cache.set(blob.source.digest, { digest: up.digest, size: up.size });
@@ -187,7 +191,10 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       dryRunReport(plan, present, cache, onEvent, tally);
       return { ...result('dry-run'), manifests: plan.manifests.map((m) => ({ digest: m.descriptor.digest, mediaType: m.descriptor.mediaType })) };
     }
-    const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}) };
+    // As many body buffers as workers (at least two, so one upload can read ahead): the memory
+    // bound is max(2, workers) × ~27 MiB; a part is read ahead whenever a buffer is free.
+    const buffers = new BodyBuffers(Math.max(2, workers));
+    const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
     let sent: Map<string, SentBlob>;
     try {
       sent = await sendBlobs(t, plan, source.blobs, present, cache, workers, settings, tally);

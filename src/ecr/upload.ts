@@ -1,20 +1,23 @@
 /**
  * One blob into ECR: InitiateLayerUpload → UploadLayerPart (contiguous inclusive ranges, in
- * order) → CompleteLayerUpload with the digest computed on the way (or, for a blob sent as the
- * source stores it, the digest the source's verifying stream has checked), checked against ECR's.
+ * order) → CompleteLayerUpload with the digest computed on the way, checked against ECR's.
+ * A blob sent as the source stores it is not hashed here: it completes with the source's digest,
+ * which ECR checks against the bytes it received (InvalidLayerException on a mismatch); only then
+ * is the source read again, to tell a corrupt source from a transport problem.
  *
- * The next part is read (and encoded) while the previous one is in flight, into two part buffers
- * reused in turn, and each body is built in one reused body buffer: about 3.4 × partSize per
- * blob. Part-level robustness: a reset, timeout or 5xx re-sends the part;
+ * Each part is read straight into a body buffer and base64-encoded there (part-body.ts); the next
+ * part is read while the previous one is in flight. Body buffers come from a pool the whole push
+ * shares (body-buffers.ts), which bounds memory however many blobs are in flight.
+ * Part-level robustness: a reset, timeout or 5xx re-sends the part;
  * InvalidLayerPartException resumes from lastValidByteReceived + 1; UploadNotFoundException
  * restarts the blob with a new upload. All bounded, with backoff and jitter, as `retry` events.
  */
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { createHash, type Hash } from 'node:crypto';
 import { InputError } from '../errors.js';
+import type { ByteReader } from '../image/byte-reader.js';
+import { BodyBuffers } from './body-buffers.js';
 import { EcrServiceError } from './classify.js';
-import { partCommandInput, type BodyScratch } from './part-body.js';
-import { partsOf } from './parts.js';
+import { partAfter, partCommandInput, readEncodedPart, type EncodedPart } from './part-body.js';
 import {
   backoffDelay, errorName, isTransient, repoInput, sendOptions, sleep,
   type Backoff, type Transport,
@@ -31,12 +34,13 @@ export interface BlobToSend {
   /** The digest the sent bytes must have, when known before sending. */
   digest?: string;
   /**
-   * True when open()'s stream itself fails unless its bytes hash to `digest` (the image source
-   * verifies every blob while it is read): the bytes are then not hashed a second time here.
+   * For a sha256 `digest` taken from the source: the bytes are not hashed on the way, ECR's own
+   * check at CompleteLayerUpload is the verification; when ECR refuses the digest, this checks
+   * the source (an InputError naming the file when the source is corrupt).
    */
-  verified?: boolean;
-  /** Fresh stream of exactly the bytes to send (already encoded). Called again on a restart. */
-  open(): Readable;
+  checkSource?: () => Promise<void>;
+  /** A fresh reader of exactly the bytes to send (already encoded). Called again on a restart. */
+  open(): ByteReader;
 }
 
 export interface UploadSettings extends Backoff {
@@ -46,6 +50,8 @@ export interface UploadSettings extends Backoff {
   partAttempts?: number;
   /** New uploads of one blob after UploadNotFoundException (default 3). */
   blobRestarts?: number;
+  /** Body buffers shared with the push's other uploads (default: two of this upload's own). */
+  buffers?: BodyBuffers;
 }
 
 export interface UploadedBlob {
@@ -66,8 +72,6 @@ interface PartState {
   settings: UploadSettings;
   blob: BlobToSend;
   uploadId: string;
-  /** The body buffer this upload's parts are encoded into, one after the other. */
-  body: BodyScratch;
 }
 
 function chosenPartSize(settings: UploadSettings, offered: number | undefined): number {
@@ -76,17 +80,17 @@ function chosenPartSize(settings: UploadSettings, offered: number | undefined): 
 }
 
 /** Send one part starting at byte `start`, re-sending or resuming inside the part as needed. */
-async function sendPart(s: PartState, start: number, part: Buffer): Promise<void> {
+async function sendPart(s: PartState, start: number, part: EncodedPart): Promise<void> {
   const { UploadLayerPartCommand } = await import('@aws-sdk/client-ecr');
   const attempts = s.settings.partAttempts ?? 5;
   let from = start;
+  let data = part;
   for (let attempt = 1; ; attempt++) {
-    const data = part.subarray(from - start);
-    const last = from + data.length - 1;
+    const last = from + data.size - 1;
     try {
       await s.t.client.send(
         new UploadLayerPartCommand(partCommandInput(
-          s.t.client, { ...repoInput(s.t), uploadId: s.uploadId, partFirstByte: from, partLastByte: last }, data, s.body,
+          s.t.client, { ...repoInput(s.t), uploadId: s.uploadId, partFirstByte: from, partLastByte: last }, data,
         )),
         sendOptions(s.t),
       );
@@ -100,9 +104,10 @@ async function sendPart(s: PartState, start: number, part: Buffer): Promise<void
         const lastValid = (err as { lastValidByteReceived?: number }).lastValidByteReceived;
         if (typeof lastValid !== 'number') throw new RestartBlob('ECR rejected a part without saying where to resume', err);
         const resume = lastValid + 1;
-        if (resume > start + part.length - 1) return;
+        if (resume > start + part.size - 1) return;
         if (resume < start) throw new RestartBlob(`ECR lost bytes before this part (resume at ${resume})`, err);
         from = resume;
+        data = partAfter(part, resume - start);
         reason = `InvalidLayerPartException: resuming at byte ${resume}`;
       } else if (isTransient(err)) {
         reason = `${name} while sending bytes ${from}-${last}`;
@@ -137,50 +142,72 @@ async function complete(s: PartState, digest: string): Promise<boolean> {
 }
 
 /** One upload attempt of the whole blob. */
-async function uploadOnce(t: Transport, blob: BlobToSend, settings: UploadSettings): Promise<UploadedBlob> {
+async function uploadOnce(t: Transport, blob: BlobToSend, settings: UploadSettings, buffers: BodyBuffers): Promise<UploadedBlob> {
   const { InitiateLayerUploadCommand } = await import('@aws-sdk/client-ecr');
   const init = await t.client.send(new InitiateLayerUploadCommand(repoInput(t)), sendOptions(t));
   if (!init.uploadId) throw new EcrServiceError('EcrError', 'InitiateLayerUpload returned no upload id');
-  const s: PartState = { t, settings, blob, uploadId: init.uploadId, body: {} };
+  const s: PartState = { t, settings, blob, uploadId: init.uploadId };
   const partSize = chosenPartSize(settings, init.partSize);
-  const stream = blob.open();
-  // Parts are reused in turn: part k is hashed and sent before part k + 2 is read.
-  const parts = partsOf(stream, partSize, true);
-  // A sha256 digest the source stream already checks needs no second hash; anything else does.
-  const trusted = blob.verified === true && blob.digest?.startsWith('sha256:') ? blob.digest : undefined;
-  const hash = trusted === undefined ? createHash('sha256') : undefined;
+  // A source's sha256 digest is checked by ECR at completion; anything else is hashed here.
+  const claimed = blob.checkSource !== undefined && blob.digest?.startsWith('sha256:') ? blob.digest : undefined;
+  const hash = claimed === undefined ? createHash('sha256') : undefined;
+  const reader = blob.open();
+  /** The next part in a buffer of the pool (given back at once when the reader is at its end). */
+  const readNext = async (): Promise<{ part: EncodedPart } | undefined> => {
+    const buffer = await buffers.take(partSize, t.signal);
+    try {
+      const part = await readEncodedPart(reader, buffer, partSize, hash && ((raw) => hash.update(raw)));
+      if (part === undefined) buffers.give(buffer);
+      return part && { part };
+    } catch (err) {
+      buffers.give(buffer);
+      throw err;
+    }
+  };
   let offset = 0;
-  let next = parts.next();
+  let next: Promise<{ part: EncodedPart } | undefined> | undefined = readNext();
   try {
     for (;;) {
       const r = await next;
-      if (r.done) break;
-      next = parts.next();
-      next.catch(() => undefined);
-      hash?.update(r.value);
-      await sendPart(s, offset, r.value);
-      offset += r.value.length;
+      next = undefined;
+      if (r === undefined) break;
+      try {
+        next = readNext();
+        next.catch(() => undefined);
+        await sendPart(s, offset, r.part);
+      } finally {
+        buffers.give(r.part.buffer);
+      }
+      offset += r.part.size;
       t.onEvent({ type: 'blob-progress', digest: blob.label, done: offset });
     }
   } finally {
-    stream.destroy();
+    // A part read ahead of a failed send goes back to the pool before this upload gives up.
+    const pending = await next?.catch(() => undefined);
+    if (pending) buffers.give(pending.part.buffer);
+    await reader.close();
   }
   if (offset === 0) throw new InputError(`blob ${blob.label} is empty: ECR cannot store a zero-byte blob`);
-  // The stream ended without an error, so a trusted digest is the digest of what was sent.
-  const digest = hash === undefined ? (trusted as string) : `sha256:${hash.digest('hex')}`;
+  const digest = claimed ?? `sha256:${(hash as Hash).digest('hex')}`;
   if (blob.digest !== undefined && blob.digest !== digest) {
     throw new InputError(`blob ${blob.label} read back as ${digest}, expected ${blob.digest}`);
   }
-  const alreadyExisted = await complete(s, digest);
-  return { digest, size: offset, alreadyExisted };
+  try {
+    return { digest, size: offset, alreadyExisted: await complete(s, digest) };
+  } catch (err) {
+    // ECR computed another digest: a corrupt source says so (InputError); otherwise ECR's error stands.
+    if (claimed !== undefined && errorName(err) === 'InvalidLayerException') await blob.checkSource?.();
+    throw err;
+  }
 }
 
 /** Upload one blob, restarting it with a new upload when ECR has lost the previous one. */
 export async function uploadBlob(t: Transport, blob: BlobToSend, settings: UploadSettings = {}): Promise<UploadedBlob> {
   const restarts = settings.blobRestarts ?? 3;
+  const buffers = settings.buffers ?? new BodyBuffers(2);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await uploadOnce(t, blob, settings);
+      return await uploadOnce(t, blob, settings, buffers);
     } catch (err) {
       if (!(err instanceof RestartBlob) || t.signal?.aborted) throw err;
       if (attempt > restarts) throw err.original;

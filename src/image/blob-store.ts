@@ -1,7 +1,11 @@
-/** BlobStore over a FileTree: each open() streams the blob's bytes, verified while they are read. */
+/**
+ * BlobStore over a FileTree: each open() streams the blob's bytes and each reader() reads them
+ * into the caller's buffers, both verified (size and digest) while they are read.
+ */
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { checkDigest, isDigest, VerifyStream } from './digest.js';
+import { fileRangeReader, type ByteReader, type FileRange } from './byte-reader.js';
+import { BlobVerifier, checkDigest, isDigest, VerifyStream } from './digest.js';
 import { asInputError, collect, failedStream, type FileTree } from './tree.js';
 import type { BlobStore, Descriptor } from './types.js';
 
@@ -13,26 +17,46 @@ type BlobRef = Pick<Descriptor, 'digest' | 'size'>;
 /** Largest blob read() accepts whole (manifests and configs; layers are streamed). */
 const MAX_READ = 64 * 1024 * 1024;
 
+/** A reader whose first read fails with `err`. */
+function failedReader(err: unknown): ByteReader {
+  return { read: () => Promise.reject(err), close: () => Promise.resolve() };
+}
+
 export function treeBlobStore(tree: FileTree, locate: BlobLocator): BlobStore {
   const where = (path: string): string => `${tree.label} (${path})`;
 
+  /** The blob's file and a verifier for it, or an InputError when it is missing or the wrong size. */
+  function find(desc: BlobRef): { path: string; range: FileRange; verifier: BlobVerifier } {
+    const digest = checkDigest(desc.digest, tree.label);
+    const path = locate(digest);
+    const range = path === undefined ? undefined : tree.range(path);
+    if (path === undefined || range === undefined) {
+      throw new InputError(`blob ${digest} is missing from ${tree.label}`);
+    }
+    if (range.length !== desc.size) {
+      throw new InputError(`blob ${digest} in ${where(path)} has ${range.length} bytes, expected ${desc.size}`);
+    }
+    return { path, range, verifier: new BlobVerifier({ digest, size: desc.size }, where(path)) };
+  }
+
   function open(desc: BlobRef): Readable {
     try {
-      const digest = checkDigest(desc.digest, tree.label);
-      const path = locate(digest);
-      const size = path === undefined ? undefined : tree.size(path);
-      if (path === undefined || size === undefined) {
-        throw new InputError(`blob ${digest} is missing from ${tree.label}`);
-      }
-      if (size !== desc.size) {
-        throw new InputError(`blob ${digest} in ${where(path)} has ${size} bytes, expected ${desc.size}`);
-      }
-      const verify = new VerifyStream({ digest, size }, where(path));
+      const { path, verifier } = find(desc);
+      const verify = new VerifyStream(verifier);
       const raw = tree.stream(path);
       raw.on('error', (err) => verify.destroy(asInputError(err, where(path)) as Error));
       return raw.pipe(verify);
     } catch (err) {
       return failedStream(err as Error);
+    }
+  }
+
+  function reader(desc: BlobRef, opts: { verify?: boolean } = {}): ByteReader {
+    try {
+      const { path, range, verifier } = find(desc);
+      return fileRangeReader(range, opts.verify === false ? undefined : verifier, where(path));
+    } catch (err) {
+      return failedReader(err);
     }
   }
 
@@ -42,6 +66,7 @@ export function treeBlobStore(tree: FileTree, locate: BlobLocator): BlobStore {
       return path !== undefined && tree.size(path) !== undefined;
     },
     open,
+    reader,
     read: async (desc) => {
       if (desc.size > MAX_READ) {
         throw new InputError(`blob ${desc.digest} in ${tree.label} is ${desc.size} bytes, too large to read whole`);

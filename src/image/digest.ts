@@ -38,10 +38,10 @@ export function sha256(bytes: Buffer | string): string {
 }
 
 /**
- * Passes bytes through while counting and hashing them; fails with an InputError naming the blob
- * and the file when the total size or the digest is not the expected one.
+ * Counts and hashes a blob's bytes as they are read; names the blob and the file in the
+ * InputError it returns when the total size or the digest is not the expected one.
  */
-export class VerifyStream extends Transform {
+export class BlobVerifier {
   private readonly hash: Hash;
   private seen = 0;
 
@@ -49,31 +49,43 @@ export class VerifyStream extends Transform {
     private readonly expected: { digest: string; size: number },
     private readonly file: string,
   ) {
-    super();
     this.hash = hasherFor(expected.digest);
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+  /** Take the next bytes; an error as soon as there are more than expected. */
+  update(chunk: Uint8Array): InputError | undefined {
     this.seen += chunk.length;
-    if (this.seen > this.expected.size) {
-      done(this.mismatch(`is larger than the expected ${this.expected.size} bytes`));
-      return;
-    }
+    if (this.seen > this.expected.size) return this.mismatch(`is larger than the expected ${this.expected.size} bytes`);
     this.hash.update(chunk);
-    done(null, chunk);
+    return undefined;
   }
 
-  override _flush(done: TransformCallback): void {
-    if (this.seen !== this.expected.size) {
-      done(this.mismatch(`has ${this.seen} bytes, expected ${this.expected.size}`));
-      return;
-    }
+  /** After the last byte: an error unless size and digest are the expected ones. */
+  finish(): InputError | undefined {
+    if (this.seen !== this.expected.size) return this.mismatch(`has ${this.seen} bytes, expected ${this.expected.size}`);
     const [alg] = this.expected.digest.split(':');
     const actual = `${alg}:${this.hash.digest('hex')}`;
-    done(actual === this.expected.digest ? null : this.mismatch(`does not match its digest (content hashes to ${actual})`));
+    return actual === this.expected.digest ? undefined : this.mismatch(`does not match its digest (content hashes to ${actual})`);
   }
 
   private mismatch(problem: string): InputError {
     return new InputError(`blob ${this.expected.digest} in ${this.file} ${problem}`);
+  }
+}
+
+/** Passes bytes through a BlobVerifier; the stream fails with its error. */
+export class VerifyStream extends Transform {
+  constructor(private readonly verifier: BlobVerifier) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const err = this.verifier.update(chunk);
+    if (err) done(err);
+    else done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(this.verifier.finish() ?? null);
   }
 }

@@ -3,8 +3,9 @@ import { createReadStream, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
+import type { FileRange } from './byte-reader.js';
 import { archivePath } from './tar-index.js';
-import { failedStream, type FileTree } from './tree.js';
+import { failedStream, STREAM_CHUNK, type FileTree } from './tree.js';
 
 export class DirTree implements FileTree {
   private readonly root: string;
@@ -28,7 +29,13 @@ export class DirTree implements FileTree {
     if (real === undefined) return failedStream(new InputError(`${this.label}: ${path} is missing`));
     const end = length === undefined ? undefined : start + length - 1;
     if (end !== undefined && end < start) return Readable.from([]);
-    return createReadStream(real, { start, end });
+    return createReadStream(real, { start, end, highWaterMark: STREAM_CHUNK });
+  }
+
+  range(path: string): FileRange | undefined {
+    const real = this.real(path);
+    const st = real === undefined ? undefined : statSync(real);
+    return real !== undefined && st?.isFile() ? { file: real, start: 0, length: st.size } : undefined;
   }
 
   list(dir: string): string[] {

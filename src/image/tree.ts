@@ -4,6 +4,13 @@
  */
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
+import type { FileRange } from './byte-reader.js';
+
+/**
+ * Bytes per read of a file stream: few system calls, and a whole gzip block per chunk (the layer
+ * encoder cuts 1 MiB blocks, so it never has to join smaller chunks into one).
+ */
+export const STREAM_CHUNK = 1024 * 1024;
 
 export interface FileTree {
   /** Names the source in messages: the path the user gave, or `standard input`. */
@@ -12,6 +19,8 @@ export interface FileTree {
   size(path: string): number | undefined;
   /** Stream `length` bytes from `start` of the file (default: all of it). */
   stream(path: string, start?: number, length?: number): Readable;
+  /** Where the file's bytes are on disk (links followed), or undefined when there is no file at `path`. */
+  range(path: string): FileRange | undefined;
   /** Every regular file path directly under `dir` (links followed). */
   list(dir: string): string[];
 }

@@ -3,6 +3,7 @@
  * asks which on-disk format an image came from.
  */
 import type { Readable } from 'node:stream';
+import type { ByteReader } from './byte-reader.js';
 
 /** OCI platform, as in an image index descriptor. */
 export interface Platform {
@@ -80,6 +81,13 @@ export interface BlobStore {
    * bytes do not match `size` or `digest`; verification happens while the bytes are read.
    */
   open(desc: Pick<Descriptor, 'digest' | 'size'>): Readable;
+  /**
+   * The same bytes read into the caller's buffers, verified the same way: the read that reaches
+   * the end fails with that InputError instead of returning the last bytes. With `verify: false`
+   * only the size is checked (before reading): for a caller whose bytes are checked against the
+   * digest elsewhere, as ECR does at CompleteLayerUpload.
+   */
+  reader(desc: Pick<Descriptor, 'digest' | 'size'>, opts?: { verify?: boolean }): ByteReader;
   /** Read a small blob (manifest, config) whole, verified. */
   read(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer>;
 }

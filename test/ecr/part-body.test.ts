@@ -1,7 +1,12 @@
 import { ECRClient, UploadLayerPartCommand } from '@aws-sdk/client-ecr';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PartBodyError, installPartBody, partCommandInput, withPart, type BodyScratch } from '../../src/ecr/part-body.js';
+import { streamReader } from '../../src/image/byte-reader.js';
+import {
+  PartBodyError, bodyBufferSize, encodePart, installPartBody, partAfter, partBytes, partCommandInput, readEncodedPart, withPart,
+  type EncodedPart,
+} from '../../src/ecr/part-body.js';
+import { Readable } from 'node:stream';
 
 interface Sent {
   body: Buffer;
@@ -31,11 +36,12 @@ function recordingClient(native: boolean): { client: ECRClient; sent: Sent[] } {
   return { client, sent };
 }
 
-async function sendParts(native: boolean, parts: Uint8Array[], scratch?: BodyScratch): Promise<Sent[]> {
+/** Send each part; `encode` puts it in a body buffer (default: a new one per part). */
+async function sendParts(native: boolean, parts: Uint8Array[], encode: (part: Uint8Array) => Promise<EncodedPart> = async (p) => encodePart(p)): Promise<Sent[]> {
   const { client, sent } = recordingClient(native);
   for (const part of parts) {
     const fields = { repositoryName: 'team/app', uploadId: 'upload-1', partFirstByte: 0, partLastByte: Math.max(0, part.length - 1) };
-    await client.send(new UploadLayerPartCommand(partCommandInput(client, fields, part, scratch)));
+    await client.send(new UploadLayerPartCommand(partCommandInput(client, fields, await encode(part))));
   }
   client.destroy();
   expect(sent).toHaveLength(parts.length);
@@ -64,22 +70,37 @@ describe('the UploadLayerPart body encoded natively', () => {
     expect(JSON.parse(native.body.toString('utf8')).layerPartBlob).toBe(Buffer.from(part).toString('base64'));
   });
 
-  it('builds consecutive parts of one upload in one reused body buffer and still sends the SDK\'s bytes', async () => {
-    const parts = [randomBytes(3000), randomBytes(1000), randomBytes(2000), randomBytes(5000)];
+  it('reads consecutive parts into one body buffer, encodes each in place, and still sends the SDK\'s bytes', async () => {
+    const bytes = randomBytes(11_000);
+    const parts = [bytes.subarray(0, 5000), bytes.subarray(5000, 10_000), bytes.subarray(10_000)];
     const sdk = await sendParts(false, parts);
-    const scratch: BodyScratch = {};
-    const native = await sendParts(true, parts, scratch);
+    const buffer = Buffer.alloc(bodyBufferSize(5000));
+    const reader = streamReader(Readable.from([bytes.subarray(0, 333), bytes.subarray(333)]));
+    const seen: Buffer[] = [];
+    const native = await sendParts(true, parts, async () => {
+      const part = await readEncodedPart(reader, buffer, 5000, (raw) => seen.push(Buffer.from(raw)));
+      expect(part?.buffer).toBe(buffer);
+      return part!;
+    });
     for (const [i, n] of native.entries()) {
       expect(n.body.equals(sdk[i]!.body)).toBe(true);
       expect(n.headers['content-length']).toBe(String(sdk[i]!.body.length));
     }
-    expect(scratch.buffer?.length).toBe(native[3]!.body.length);
+    expect(Buffer.concat(seen).equals(bytes)).toBe(true);
+    expect(await readEncodedPart(reader, buffer, 5000)).toBeUndefined();
   });
 
-  it('sends the part inline to a client without the body middleware', () => {
+  it('resumes inside a part with exactly the bytes after the resume point', () => {
+    const bytes = randomBytes(1000);
+    for (const skip of [1, 2, 3, 500, 999]) {
+      expect(partBytes(partAfter(encodePart(bytes), skip)).equals(bytes.subarray(skip))).toBe(true);
+    }
+  });
+
+  it('sends the part\'s bytes inline to a client without the body middleware', () => {
     const part = Uint8Array.of(1, 2, 3);
-    const input = partCommandInput({}, { repositoryName: 'app', uploadId: 'u', partFirstByte: 0, partLastByte: 2 }, part);
-    expect(input.layerPartBlob).toBe(part);
+    const input = partCommandInput({}, { repositoryName: 'app', uploadId: 'u', partFirstByte: 0, partLastByte: 2 }, encodePart(part));
+    expect(Buffer.from(input.layerPartBlob!).equals(Buffer.from(part))).toBe(true);
   });
 
   it('refuses to send an UploadLayerPart whose part was lost, instead of an empty body', async () => {
@@ -92,10 +113,11 @@ describe('the UploadLayerPart body encoded natively', () => {
     expect(sent).toEqual([]);
   });
 
-  it('refuses a serialized body without the placeholder, or with it twice', () => {
-    const part = Uint8Array.of(1);
+  it('refuses a serialized body without the placeholder, or with it twice, and copies one too long to build in place', () => {
+    const part = encodePart(Uint8Array.of(1));
     expect(() => withPart('{"uploadId":"u"}', part)).toThrow(PartBodyError);
     expect(() => withPart('{"layerPartBlob":"","layerPartBlob":""}', part)).toThrow(PartBodyError);
     expect(withPart(Buffer.from('{"layerPartBlob":"","x":1}'), part).toString()).toBe('{"layerPartBlob":"AQ==","x":1}');
+    expect(withPart(Buffer.from(`{"x":"${'y'.repeat(10_000)}","layerPartBlob":""}`), part).toString()).toBe(`{"x":"${'y'.repeat(10_000)}","layerPartBlob":"AQ=="}`);
   });
 });

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { BodyBuffers } from '../../src/ecr/body-buffers.js';
 import { uploadBlob, type BlobToSend } from '../../src/ecr/upload.js';
+import { streamReader } from '../../src/image/byte-reader.js';
 import { ecrException, fakeEcr, stubClient, stubTransport, type StubCall, type StubHandler } from '../helpers/stub-ecr.js';
 
 const MiB = 1024 * 1024;
@@ -11,9 +13,9 @@ function blobOf(bytes: Buffer, chunk = 64 * 1024): BlobToSend {
   return {
     label: digestOf(bytes),
     digest: digestOf(bytes),
-    open: () => Readable.from((function* () {
+    open: () => streamReader(Readable.from((function* () {
       for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
-    })()),
+    })())),
   };
 }
 
@@ -129,40 +131,48 @@ describe('uploading one blob', () => {
     const client = stubClient(fakeEcr());
     const blob: BlobToSend = {
       label: 'sha256:x',
-      open: () => Readable.from((async function* () {
+      open: () => streamReader(Readable.from((async function* () {
         yield randomBytes(6 * MiB);
         throw new Error('corrupt layer');
-      })()),
+      })())),
     };
     await expect(uploadBlob(stubTransport(client), blob, { partSize: 5 * MiB })).rejects.toThrow('corrupt layer');
     expect(client.calls.map((c) => c.call)).not.toContain('CompleteLayerUpload');
   });
 
-  it('trusts a verifying source: completes with its digest, and never completes when it fails after its last byte', async () => {
+  it('sends a source blob without hashing it again: ECR\'s check at completion is the verification', async () => {
     const bytes = randomBytes(10 * MiB);
-    const good = stubClient(fakeEcr());
-    const out = await uploadBlob(stubTransport(good), { ...blobOf(bytes), verified: true }, { partSize: 5 * MiB });
+    const client = stubClient(fakeEcr());
+    let checked = 0;
+    const out = await uploadBlob(stubTransport(client), { ...blobOf(bytes), checkSource: async () => void checked++ }, { partSize: 5 * MiB });
     expect(out.digest).toBe(digestOf(bytes));
-    expect(good.calls.at(-1)?.input.layerDigests).toEqual([digestOf(bytes)]);
+    expect(client.calls.at(-1)?.input.layerDigests).toEqual([digestOf(bytes)]);
+    expect(checked).toBe(0);
+  });
 
-    // A source that checks its digest at the end fails after delivering every byte (both full parts).
-    const bad = stubClient(fakeEcr());
-    const blob: BlobToSend = {
-      label: digestOf(bytes),
-      digest: digestOf(bytes),
-      verified: true,
-      open: () => Readable.from((async function* () {
-        yield bytes;
-        throw new Error('blob does not match its digest');
-      })()),
+  it('when ECR refuses a source blob\'s digest, checks the source: a corrupt source is reported as such', async () => {
+    const bytes = randomBytes(6 * MiB);
+    const claimed = `sha256:${'a'.repeat(64)}`;
+    const corrupt = new Error(`blob ${claimed} in image.tar does not match its digest`);
+    const upload = (checkSource: () => Promise<void>) => {
+      // fakeEcr computes the digest of what it received and refuses the claimed one (InvalidLayerException).
+      const client = stubClient(fakeEcr());
+      const run = uploadBlob(stubTransport(client), { ...blobOf(bytes), label: claimed, digest: claimed, checkSource }, { partSize: 5 * MiB });
+      return { client, run };
     };
-    await expect(uploadBlob(stubTransport(bad), blob, { partSize: 5 * MiB })).rejects.toThrow('does not match its digest');
-    expect(bad.calls.map((c) => c.call)).not.toContain('CompleteLayerUpload');
+    const bad = upload(async () => {
+      throw corrupt;
+    });
+    await expect(bad.run).rejects.toBe(corrupt);
+    expect(bad.client.calls.map((c) => c.call)).toContain('CompleteLayerUpload');
+    // The source reads back fine: then ECR's own error stands.
+    const good = upload(async () => undefined);
+    await expect(good.run).rejects.toMatchObject({ name: 'InvalidLayerException' });
   });
 
   it('refuses to complete a blob that is empty instead of provoking EmptyUploadException', async () => {
     const client = stubClient(fakeEcr());
-    await expect(uploadBlob(stubTransport(client), { label: 'sha256:e', open: () => Readable.from([]) }))
+    await expect(uploadBlob(stubTransport(client), { label: 'sha256:e', open: () => streamReader(Readable.from([])) }))
       .rejects.toMatchObject({ name: 'InputError' });
     expect(client.calls.map((c) => c.call)).not.toContain('CompleteLayerUpload');
   });
@@ -181,16 +191,34 @@ describe('uploading one blob', () => {
     const chunk = randomBytes(MiB);
     const blob: BlobToSend = {
       label: 'sha256:r',
-      open: () => Readable.from((function* () {
+      open: () => streamReader(Readable.from((function* () {
         for (let i = 0; i < 15; i++) {
           reads++;
           yield chunk;
         }
-      })()),
+      })())),
     };
     await uploadBlob(stubTransport(client), blob, { partSize: 5 * MiB });
     // While part 1 (chunks 1-5) was in flight, part 2 (chunks 6-10) was read, but not part 3.
     expect(readsWhenFirstPartSent).toBeGreaterThanOrEqual(10);
     expect(readsWhenFirstPartSent).toBeLessThan(15);
+  });
+
+  it('keeps the uploads of a push within its shared body buffers: never more parts in flight than buffers', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const ok = fakeEcr();
+    const client = stubClient(async (call, input, calls) => {
+      if (call !== 'UploadLayerPart') return ok(call, input, calls);
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      return ok(call, input, calls);
+    });
+    const buffers = new BodyBuffers(2);
+    const blobs = [randomBytes(12 * MiB), randomBytes(11 * MiB), randomBytes(7 * MiB)];
+    const out = await Promise.all(blobs.map((b) => uploadBlob(stubTransport(client), blobOf(b), { partSize: 5 * MiB, buffers })));
+    expect(out.map((o) => o.digest)).toEqual(blobs.map(digestOf));
+    expect(most).toBe(2);
   });
 });

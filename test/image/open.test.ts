@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { openSource } from '../../src/image/open.js';
 import { collect } from '../../src/image/tree.js';
+import type { ByteReader } from '../../src/image/byte-reader.js';
 import type { ManifestNode } from '../../src/image/types.js';
 import { fixture, shared, sharedMissing } from './fixtures.js';
 import { tarMember } from './reference-view.js';
@@ -50,6 +51,37 @@ describe('blobs are verified while they are read', () => {
     const { config } = source.images[0]!.root as ManifestNode;
     await expect(source.blobs.read({ digest: config.digest, size: config.size + 1 })).rejects.toThrow(/has \d+ bytes, expected \d+/);
     await source.close();
+  });
+
+  it('a blob read into the caller\'s buffers is verified the same way: the read that reaches the end fails', async () => {
+    /** Everything the reader gives, read into one reused buffer of `size` bytes. */
+    const readAll = async (reader: ByteReader, size: number): Promise<Buffer> => {
+      const chunks: Buffer[] = [];
+      const buf = Buffer.alloc(size);
+      try {
+        for (let n = await reader.read(buf); n > 0; n = await reader.read(buf)) chunks.push(Buffer.from(buf.subarray(0, n)));
+      } finally {
+        await reader.close();
+      }
+      return Buffer.concat(chunks);
+    };
+    for (const name of ['oci-layout', 'docker-archive.tar', 'oci-archive.tar']) {
+      const source = await openSource(fixture(name));
+      const m = source.images[0]!.root as ManifestNode;
+      const blobs = [m.config, ...m.layers];
+      const bytes = await Promise.all(blobs.map((d, i) => readAll(source.blobs.reader(d), 1000 + i)));
+      expect(bytes.map(sha256), name).toEqual(blobs.map((d) => d.digest));
+      await source.close();
+    }
+    const corrupt = await openSource(fixture('corrupt', 'flipped-byte.tar'));
+    const m = corrupt.images[0]!.root as ManifestNode;
+    const results = await Promise.allSettled(m.layers.map((l) => readAll(corrupt.blobs.reader(l), 64 * 1024)));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.reason).toBeInstanceOf(InputError);
+    expect(failed[0]!.reason.message).toMatch(/^blob sha256:[a-f0-9]{64} in .*flipped-byte\.tar .*does not match its digest/);
+    await expect(readAll(corrupt.blobs.reader({ digest: m.config.digest, size: m.config.size + 1 }), 10)).rejects.toThrow(/has \d+ bytes, expected \d+/);
+    await corrupt.close();
   });
 
   it('an invalid digest never becomes a path', async () => {
