@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Thin shim: everything lives in the compiled library. Keep this file free of logic.
-import { main } from '../dist/cli.js';
-
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// Thin shim: everything lives in the bundled CLI (bundle/, built from dist/ by `npm run build`).
+// Keep this file free of logic.
+import('../bundle/cli.js')
+  .then(({ main }) => main(process.argv.slice(2)))
+  .then((code) => {
+    process.exitCode = code;
+  });

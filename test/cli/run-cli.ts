@@ -14,9 +14,9 @@ export { sharedImagesDir as sharedImages } from '../emulator/sdk.js';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repoRoot, 'bin', 'ecr-push.js');
 
-/** Why the CLI tests cannot run, or undefined when dist/ is built. */
+/** Why the CLI tests cannot run, or undefined when the CLI is built (dist/, then bundle/ from it). */
 export function notBuilt(): string | undefined {
-  return existsSync(join(repoRoot, 'dist', 'cli.js')) ? undefined : 'dist/cli.js is missing: run `npm run build` first';
+  return existsSync(join(repoRoot, 'bundle', 'cli.js')) ? undefined : 'bundle/cli.js is missing: run `npm run build` first';
 }
 
 /**

@@ -5,7 +5,7 @@
  * command line runs as a runner would run it and fills GITHUB_OUTPUT.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,8 +17,14 @@ import { actionRunScript } from './action-script.js';
 
 const run = promisify(execFile);
 
-/** Files a user may receive; anything else in the tarball (tests, fixtures, sources, maps) is a leak. */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ecr-push\.js$/, /^dist\/[\w/.-]+\.(js|d\.ts)$/];
+/**
+ * Files a user may receive; anything else in the tarball (tests, fixtures, sources, maps) is a leak.
+ * dist/ is the library, bundle/ the CLI that bin/ecr-push.js runs (with the bundled packages' licences).
+ */
+const ALLOWED = [
+  /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/ecr-push\.js$/, /^dist\/[\w/.-]+\.(js|d\.ts)$/,
+  /^bundle\/[\w-]+\.js$/, /^bundle\/THIRD-PARTY-LICENSES\.txt$/,
+];
 
 interface Installed {
   prefix: string;
@@ -30,6 +36,11 @@ let tarball: string;
 let installed: Installed;
 let emulator: Emulator;
 let outside: string;
+
+/** Where the installed package lives. */
+function packageDir(): string {
+  return join(installed.prefix, 'lib', 'node_modules', 'ecr-push');
+}
 
 /** npm, preferring its local cache: the registry is asked only for what `npm ci` did not fetch. */
 async function npm(args: string[], cwd: string): Promise<string> {
@@ -79,18 +90,20 @@ describe.skipIf(skip)('the npm package', () => {
     if (outside) await rm(outside, { recursive: true, force: true });
   });
 
-  it('packs only the built JavaScript, bin, README and LICENSE', async () => {
+  it('packs only the built JavaScript, bin, README and licences', async () => {
     const listing = JSON.parse(await npm(['pack', '--ignore-scripts', '--dry-run', '--json'], REPO_ROOT)) as { files: { path: string }[] }[];
     const files = listing[0]!.files.map((f) => f.path);
     const leaks = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
     expect(leaks).toEqual([]);
     expect(files).toContain('bin/ecr-push.js');
-    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('bundle/cli.js');
+    expect(files).toContain('bundle/THIRD-PARTY-LICENSES.txt');
     expect(files).toContain('LICENSE');
   });
 
   it('installs with runtime dependencies only', async () => {
-    const pkg = JSON.parse(await readFile(join(installed.prefix, 'lib', 'node_modules', 'ecr-push', 'package.json'), 'utf8')) as {
+    const pkg = JSON.parse(await readFile(join(packageDir(), 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
     const out = await npm(['ls', '-g', '--prefix', installed.prefix, '--all', '--parseable'], work).catch((e: { stdout?: string }) => e.stdout ?? '');
@@ -132,13 +145,24 @@ describe.skipIf(skip)('the npm package', () => {
     expect(emulator.tags('pkg/app').release).toBe(pushed.digest);
   });
 
+  it('serves the library API unbundled, from dist/', async () => {
+    const app = join(outside, 'app');
+    await mkdir(join(app, 'node_modules'), { recursive: true });
+    await symlink(packageDir(), join(app, 'node_modules', 'ecr-push'));
+    const script = "const m = await import('ecr-push'); console.log(import.meta.resolve('ecr-push'), Object.keys(m).sort().join(','));";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
+    const [resolved, names] = stdout.trim().split(' ');
+    expect(resolved).toMatch(/\/ecr-push\/dist\/index\.js$/);
+    expect(names!.split(',')).toEqual(expect.arrayContaining(['push', 'retag', 'inspect', 'EXIT_CODES']));
+  });
+
   it('runs on Node 22 as well', async () => {
     const nodeDir = join(work, 'node22');
     await npm(['install', '--prefix', nodeDir, '--no-save', '--no-audit', '--no-fund', 'node@22'], work);
     const node22 = join(nodeDir, 'node_modules', '.bin', 'node');
     const { stdout } = await run(node22, ['--version']);
     expect(stdout).toMatch(/^v22\./);
-    const script = join(installed.prefix, 'lib', 'node_modules', 'ecr-push', 'bin', 'ecr-push.js');
+    const script = join(packageDir(), 'bin', 'ecr-push.js');
     const res = await runFrom(node22, [script, 'push', fixture('oci-layout'), 'pkg/app:node22', '--json']);
     expect(res.stderr).not.toMatch(/Warning/);
     expect(res.code).toBe(0);
