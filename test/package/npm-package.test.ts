@@ -5,7 +5,7 @@
  * command line runs as a runner would run it and fills GITHUB_OUTPUT.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -156,17 +156,22 @@ describe.skipIf(skip)('the npm package', () => {
     expect(names!.split(',')).toEqual(expect.arrayContaining(['push', 'retag', 'inspect', 'EXIT_CODES']));
   });
 
-  it('runs on Node 22 as well', async () => {
+  it('runs on Node 22 as well, caching compiled code in the temp dir and never in the package', async () => {
     const nodeDir = join(work, 'node22');
     await npm(['install', '--prefix', nodeDir, '--no-save', '--no-audit', '--no-fund', 'node@22'], work);
     const node22 = join(nodeDir, 'node_modules', '.bin', 'node');
     const { stdout } = await run(node22, ['--version']);
     expect(stdout).toMatch(/^v22\./);
     const script = join(packageDir(), 'bin', 'ecr-push.js');
-    const res = await runFrom(node22, [script, 'push', fixture('oci-layout'), 'pkg/app:node22', '--json']);
+    const tmp = join(work, 'node22-tmp');
+    await mkdir(tmp);
+    const filesBefore = await readdir(packageDir(), { recursive: true });
+    const res = await runFrom(node22, [script, 'push', fixture('oci-layout'), 'pkg/app:node22', '--json'], { TMPDIR: tmp });
     expect(res.stderr).not.toMatch(/Warning/);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).status).toBe('pushed');
+    expect(await readdir(packageDir(), { recursive: true })).toEqual(filesBefore);
+    expect(await readdir(tmp)).toEqual(['node-compile-cache']);
   }, 300_000);
 
   it('the GitHub Action writes digest and image-uri to GITHUB_OUTPUT', async () => {
