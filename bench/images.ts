@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { createGzipEncoder } from '../src/compress/gzip.js';
+import { gzipReader } from '../src/compress/gzip.js';
+import { readerStream, streamReader } from '../test/helpers/readers.js';
 import { generate, type DataKind } from './data.js';
 import { writeHashed, type Written } from './files.js';
 
@@ -81,7 +82,7 @@ async function writeLayout(dir: string, rawLayers: string[], config: Buffer): Pr
   const layers: Written[] = [];
   for (const raw of rawLayers) {
     const pending = join(blobs, 'pending-layer');
-    const gz = await writeHashed(createReadStream(raw), pending, createGzipEncoder());
+    const gz = await writeHashed(readerStream(gzipReader(streamReader(createReadStream(raw)))), pending);
     await writeHashed(createReadStream(pending), join(blobs, hex(gz.digest)));
     await rm(pending);
     layers.push(gz);

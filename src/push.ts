@@ -8,7 +8,7 @@ import { InputError, UsageError } from './errors.js';
 import type { EventSink, PushResult } from './events.js';
 import { openSource } from './image/open.js';
 import { selectImage } from './image/select.js';
-import { readToEnd, streamReader, type ByteReader } from './image/byte-reader.js';
+import { readToEnd, type ByteReader } from './image/byte-reader.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
 import { chooseTags, imageUri, parseReference } from './reference.js';
@@ -21,7 +21,7 @@ import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
 import { expectedSent, sentAs } from './plan/blob-sends.js';
 import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
-import { createLayerEncoder, layerEncoderKey } from './plan/encoder.js';
+import { layerEncoder, layerEncoderKey } from './plan/encoder.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import { makePlan, type PlannedBlob, type PushPlan } from './plan/plan.js';
 import { runPool } from './plan/pool.js';
@@ -42,15 +42,11 @@ interface Tally {
 
 /**
  * The bytes to send for a blob: as the source stores them (checked by ECR at completion, see
- * upload.ts), or streamed through gzip from the verified source.
+ * upload.ts), or gzip-encoded from the source read and verified on the way.
  */
 function openForSend(blobs: BlobStore, blob: PlannedBlob): ByteReader {
   if (blob.encoding === 'copy') return blobs.reader(blob.source, { verify: false });
-  const src = blobs.open(blob.source);
-  const encoder = createLayerEncoder();
-  src.on('error', (err) => encoder.destroy(err));
-  encoder.on('close', () => src.destroy());
-  return streamReader(src.pipe(encoder));
+  return layerEncoder(blobs.reader(blob.source));
 }
 
 /** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */

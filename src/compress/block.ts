@@ -8,6 +8,7 @@
  * a cheap probe on a sample, without a full deflate pass. Every choice depends on the bytes only,
  * never on timing, so the output is deterministic.
  */
+import os from 'node:os';
 import zlib from 'node:zlib';
 import { storedBlocks, storedSize } from './stored.js';
 
@@ -40,8 +41,31 @@ export interface BlockJob {
   level: number;
 }
 
+/**
+ * Deflate passes running at once in this process, across every encoder: one per CPU. Layers
+ * compressed side by side share the cores instead of each queueing its own blocks in zlib's
+ * thread pool, where every queued pass would already hold its zlib state and output buffers.
+ */
+const running = { now: 0, max: Math.max(1, os.availableParallelism()), waiting: [] as (() => void)[] };
+
+async function deflateSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running.now >= running.max) await new Promise<void>((resolve) => running.waiting.push(resolve));
+  else running.now++;
+  try {
+    return await work();
+  } finally {
+    const next = running.waiting.shift();
+    if (next) next();
+    else running.now--;
+  }
+}
+
 /** Encode one block; resolves to the buffers to write, in order. */
-export async function encodeBlock(job: BlockJob): Promise<Buffer[]> {
+export function encodeBlock(job: BlockJob): Promise<Buffer[]> {
+  return deflateSlot(() => encodeBlockNow(job));
+}
+
+async function encodeBlockNow(job: BlockJob): Promise<Buffer[]> {
   const { data, final, level } = job;
   if (data.length === 0) return final ? [EMPTY_FINAL] : [];
   if (level === 0 || !(await worthDeflating(data))) return storedBlocks(data, final);

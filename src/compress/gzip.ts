@@ -5,14 +5,17 @@
  * in parallel on the libuv thread pool (pigz-style, see block.ts) and written in input order
  * behind one gzip header, followed by the CRC-32 and size of the whole input. The output depends
  * only on the input bytes, the options and the zlib build (GZIP_ENCODER_VERSION), never on
- * `concurrency`, chunk sizes or thread timing.
+ * `concurrency`, read sizes or thread timing.
  *
- * Memory bound: about (concurrency + 1) × blockSize × 2 bytes (blocks in flight, the one being
- * filled, and their output).
+ * It is pulled, not pushed: the encoder is a ByteReader over a ByteReader. Input blocks are read
+ * into (concurrency + 1) buffers it reuses, and it reads ahead only while fewer than
+ * `concurrency` blocks are waiting to be read out, so memory is about
+ * (concurrency + 1) × blockSize × 2 bytes (inputs and their output), and a push makes no garbage
+ * per block for the garbage collector to catch up with.
  */
-import { Transform, type TransformCallback } from 'node:stream';
 import os from 'node:os';
 import zlib from 'node:zlib';
+import type { ByteReader } from '../image/byte-reader.js';
 import { encodeBlock, WINDOW } from './block.js';
 
 /**
@@ -47,8 +50,9 @@ export function gzipEncoderKey(opts: GzipEncoderOptions = {}): string {
   return `${GZIP_ENCODER_VERSION};level=${level};block=${blockSize}`;
 }
 
-export function createGzipEncoder(opts: GzipEncoderOptions = {}): Transform {
-  return new ParallelGzipEncoder(resolveOptions(opts));
+/** The gzip encoding of everything `source` reads, as a reader; closing it closes the source. */
+export function gzipReader(source: ByteReader, opts: GzipEncoderOptions = {}): ByteReader {
+  return new GzipReader(source, resolveOptions(opts));
 }
 
 function resolveOptions(opts: GzipEncoderOptions): Required<GzipEncoderOptions> {
@@ -61,98 +65,96 @@ function resolveOptions(opts: GzipEncoderOptions): Required<GzipEncoderOptions> 
   return { level, blockSize, concurrency };
 }
 
-interface InFlight {
+interface Block {
+  /** The input buffer, given back once the block's output (which may view it) has been read out. */
+  input: Buffer;
   output: Promise<Buffer[]>;
-  done?: Buffer[];
 }
 
-class ParallelGzipEncoder extends Transform {
+class GzipReader implements ByteReader {
+  readonly #source: ByteReader;
   readonly #level: number;
   readonly #blockSize: number;
   readonly #concurrency: number;
-  /** Input of the block being filled. */
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  /** Last input bytes of the previous block: the next block's dictionary. */
+  /** Input buffers not holding a block. */
+  readonly #free: Buffer[] = [];
+  /** Blocks submitted and not yet read out, oldest first. */
+  readonly #blocks: Block[] = [];
+  /** The last input bytes of the previous block (its own copy): the next block's dictionary. */
   #dictionary: Buffer = Buffer.alloc(0);
-  /** Submitted blocks, oldest first; written in this order. */
-  #inFlight: InFlight[] = [];
-  #headerWritten = false;
+  /** Output ready to be read, and the input buffer it views (given back when it has been read). */
+  #out: Buffer[] = [Buffer.from(HEADER)];
+  #outInput: Buffer | undefined;
+  #sourceDone = false;
+  #trailerQueued = false;
   #crc = 0;
   #size = 0;
 
-  constructor(opts: Required<GzipEncoderOptions>) {
-    super();
+  constructor(source: ByteReader, opts: Required<GzipEncoderOptions>) {
+    this.#source = source;
     this.#level = opts.level;
     this.#blockSize = opts.blockSize;
     this.#concurrency = opts.concurrency;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#write(chunk).then(() => callback(), callback);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    this.#finish().then(() => callback(), callback);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#pending = [];
-    this.#inFlight = [];
-    callback(error);
-  }
-
-  async #write(chunk: Buffer): Promise<void> {
-    this.#crc = zlib.crc32(chunk, this.#crc);
-    this.#size += chunk.length;
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(this.#blockSize - this.#pendingBytes, chunk.length - offset);
-      this.#pending.push(chunk.subarray(offset, offset + take));
-      this.#pendingBytes += take;
-      offset += take;
-      if (this.#pendingBytes === this.#blockSize) {
-        await this.#writeCompleted(this.#concurrency - 1);
-        this.#submit(false);
+  async read(into: Buffer): Promise<number> {
+    let filled = 0;
+    while (filled < into.length) {
+      const head = this.#out[0];
+      if (head === undefined) {
+        if (!(await this.#nextOutput())) break;
+        continue;
       }
+      const n = head.copy(into, filled);
+      filled += n;
+      if (n === head.length) this.#out.shift();
+      else this.#out[0] = head.subarray(n);
     }
-    await this.#writeCompleted(this.#concurrency);
+    return filled;
   }
 
-  async #finish(): Promise<void> {
-    this.#submit(true);
-    await this.#writeCompleted(0);
+  async close(): Promise<void> {
+    this.#sourceDone = true;
+    this.#trailerQueued = true;
+    this.#out = [];
+    this.#blocks.length = 0;
+    await this.#source.close();
+  }
+
+  /** Move the oldest block's output (or the trailer) into #out; false at the end. */
+  async #nextOutput(): Promise<boolean> {
+    if (this.#outInput) this.#free.push(this.#outInput);
+    this.#outInput = undefined;
+    await this.#submitAhead();
+    const block = this.#blocks.shift();
+    if (block !== undefined) {
+      this.#out = await block.output;
+      this.#outInput = block.input;
+      return true;
+    }
+    if (this.#trailerQueued) return false;
+    this.#trailerQueued = true;
     const trailer = Buffer.allocUnsafe(8);
     trailer.writeUInt32LE(this.#crc >>> 0, 0);
     trailer.writeUInt32LE(this.#size % 0x1_0000_0000, 4);
-    this.push(trailer);
+    this.#out = [trailer];
+    return true;
   }
 
-  /** Hand the pending input to the thread pool as the next block. */
-  #submit(final: boolean): void {
-    const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    const entry: InFlight = {
-      output: encodeBlock({ data, dictionary: this.#dictionary, final, level: this.#level }),
-    };
-    entry.output.then((buffers) => (entry.done = buffers), () => undefined);
-    this.#inFlight.push(entry);
-    this.#dictionary = data.subarray(Math.max(0, data.length - WINDOW));
-  }
-
-  /** Write finished blocks in order, waiting for the oldest until at most `maxInFlight` remain. */
-  async #writeCompleted(maxInFlight: number): Promise<void> {
-    while (this.#inFlight.length > 0) {
-      const head = this.#inFlight[0]!;
-      if (head.done === undefined && this.#inFlight.length <= maxInFlight) return;
-      const buffers = head.done ?? (await head.output);
-      this.#inFlight.shift();
-      if (!this.#headerWritten) {
-        this.push(HEADER);
-        this.#headerWritten = true;
-      }
-      for (const buffer of buffers) this.push(buffer);
+  /** Read and submit input blocks until `concurrency` are waiting or the source is done. */
+  async #submitAhead(): Promise<void> {
+    while (!this.#sourceDone && this.#blocks.length < this.#concurrency) {
+      const input = this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#blockSize);
+      const n = await this.#source.read(input);
+      const final = n < this.#blockSize;
+      if (final) this.#sourceDone = true;
+      const data = input.subarray(0, n);
+      this.#crc = zlib.crc32(data, this.#crc);
+      this.#size += n;
+      const output = encodeBlock({ data, dictionary: this.#dictionary, final, level: this.#level });
+      output.catch(() => undefined); // read out in order; a failure surfaces then
+      this.#blocks.push({ input, output });
+      this.#dictionary = Buffer.from(data.subarray(Math.max(0, data.length - WINDOW)));
     }
   }
 }

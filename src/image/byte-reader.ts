@@ -4,7 +4,6 @@
  * stream's 64 KiB chunks out of freshly allocated memory.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { BlobVerifier } from './digest.js';
 import { asInputError } from './tree.js';
 
@@ -73,58 +72,4 @@ export async function readToEnd(reader: ByteReader, chunk = 1024 * 1024): Promis
   } finally {
     await reader.close();
   }
-}
-
-/**
- * A stream as a ByteReader: each chunk is copied into the caller's buffer as it was pushed (the
- * stream is paused after every chunk, so chunks are never joined into a larger copy first).
- */
-export function streamReader(stream: Readable): ByteReader {
-  let rest: Buffer = Buffer.alloc(0);
-  let ended = false;
-  let failure: { error: unknown } | undefined;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  stream.pause();
-  stream.on('data', (chunk: Buffer | string) => {
-    rest = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    stream.pause();
-    notify();
-  });
-  stream.once('end', () => {
-    ended = true;
-    notify();
-  });
-  stream.once('error', (error) => {
-    failure ??= { error };
-    notify();
-  });
-  return {
-    async read(into) {
-      let filled = 0;
-      while (filled < into.length) {
-        if (rest.length > 0) {
-          const n = rest.copy(into, filled);
-          filled += n;
-          rest = rest.subarray(n);
-          continue;
-        }
-        if (failure) throw failure.error;
-        if (ended) break;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          stream.resume();
-        });
-      }
-      return filled;
-    },
-    async close() {
-      ended = true;
-      stream.destroy();
-    },
-  };
 }

@@ -1,24 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { createGzipEncoder, gzipEncoderKey, type GzipEncoderOptions } from '../../src/compress/gzip.js';
+import { gzipEncoderKey, gzipReader, type GzipEncoderOptions } from '../../src/compress/gzip.js';
+import type { ByteReader } from '../../src/image/byte-reader.js';
+import { streamReader } from '../helpers/readers.js';
 import { noise, text } from './data.js';
 
 const BLOCK = 64 * 1024;
 
-/** Encode `input`, fed in chunks of `chunkSize` bytes (default: one chunk). */
-async function encode(input: Buffer, opts: GzipEncoderOptions = {}, chunkSize = input.length || 1): Promise<Buffer> {
+/** Encode `input`, fed in chunks of `chunkSize` bytes (default: one chunk), read out `readSize` bytes at a time. */
+async function encode(input: Buffer, opts: GzipEncoderOptions = {}, chunkSize = input.length || 1, readSize = 100_000): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for (let offset = 0; offset < input.length; offset += chunkSize) chunks.push(input.subarray(offset, offset + chunkSize));
+  const reader = gzipReader(streamReader(Readable.from(chunks)), opts);
   const out: Buffer[] = [];
-  await pipeline(
-    Readable.from(chunks),
-    createGzipEncoder(opts),
-    new Writable({ write(chunk: Buffer, _encoding, callback) { out.push(chunk); callback(); } }),
-  );
+  const buf = Buffer.alloc(readSize);
+  for (let n = await reader.read(buf); n > 0; n = await reader.read(buf)) out.push(Buffer.from(buf.subarray(0, n)));
+  await reader.close();
   return Buffer.concat(out);
+}
+
+/** A reader of `bytes`, counting what has been asked of it. */
+function countingReader(bytes: Buffer): ByteReader & { pulled: number; closed: boolean } {
+  const r = {
+    pulled: 0,
+    closed: false,
+    async read(into: Buffer) {
+      const n = bytes.copy(into, 0, r.pulled);
+      r.pulled += n;
+      return n;
+    },
+    async close() {
+      r.closed = true;
+    },
+  };
+  return r;
 }
 
 const hasGzip = spawnSync('gzip', ['--version']).status === 0;
@@ -68,11 +85,11 @@ describe('gzip encoder output is deterministic', () => {
     expect(a.equals(b)).toBe(true);
   });
 
-  it('concurrency and the way input is chunked do not change the bytes', async () => {
+  it('concurrency and the sizes of the reads on either side do not change the bytes', async () => {
     const reference = await encode(input, { blockSize: BLOCK, concurrency: 1 });
-    for (const [concurrency, chunkSize] of [[2, 1000], [4, 65_536], [8, 7], [3, input.length]] as const) {
-      const gz = await encode(input, { blockSize: BLOCK, concurrency }, chunkSize);
-      expect(gz.equals(reference), `concurrency ${concurrency}, chunks of ${chunkSize}`).toBe(true);
+    for (const [concurrency, chunkSize, readSize] of [[2, 1000, 1], [4, 65_536, 7], [8, 7, 65_536], [3, input.length, 3 * BLOCK]] as const) {
+      const gz = await encode(input, { blockSize: BLOCK, concurrency }, chunkSize, readSize);
+      expect(gz.equals(reference), `concurrency ${concurrency}, chunks of ${chunkSize}, reads of ${readSize}`).toBe(true);
     }
   });
 
@@ -118,31 +135,47 @@ describe('gzip encoder size', () => {
 });
 
 describe('gzip encoder memory bound', () => {
-  it('stops taking input while its output is not read', async () => {
-    const blockSize = BLOCK;
+  it('reads its input only as far as the blocks in flight while its output is not read', async () => {
     const concurrency = 2;
+    const source = countingReader(text(20 * BLOCK));
+    const reader = gzipReader(source, { blockSize: BLOCK, concurrency });
+    await reader.read(Buffer.alloc(20)); // the gzip header and a little of the first block
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(source.pulled).toBeGreaterThan(0);
+    expect(source.pulled).toBeLessThanOrEqual(concurrency * BLOCK);
+    await reader.close();
+    expect(source.closed).toBe(true);
+  });
+
+  it('fails with its source\'s error (a layer that does not match its digest) instead of ending', async () => {
+    const bytes = text(3 * BLOCK);
     let pulled = 0;
-    const source = new Readable({
-      read() {
-        pulled += 16_384;
-        this.push(text(16_384, pulled));
+    const failing: ByteReader = {
+      read: async (into) => {
+        if (pulled >= 2 * BLOCK) throw new Error('blob does not match its digest');
+        const n = bytes.copy(into, 0, pulled);
+        pulled += n;
+        return n;
       },
-    });
-    const encoder = createGzipEncoder({ blockSize, concurrency });
-    source.pipe(encoder); // nobody reads the encoder
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    source.destroy();
-    encoder.destroy();
-    // blocks in flight, one being filled, plus the stream buffers (16 KiB each side by default)
-    expect(pulled).toBeGreaterThan(0);
-    expect(pulled).toBeLessThan((concurrency + 2) * blockSize + 4 * 16_384);
+      close: async () => undefined,
+    };
+    await expect(readAll(gzipReader(failing, { blockSize: BLOCK }))).rejects.toThrow('does not match its digest');
   });
 });
 
+/** Everything a reader gives. */
+async function readAll(reader: ByteReader): Promise<Buffer> {
+  const out: Buffer[] = [];
+  const buf = Buffer.alloc(50_000);
+  for (let n = await reader.read(buf); n > 0; n = await reader.read(buf)) out.push(Buffer.from(buf.subarray(0, n)));
+  return Buffer.concat(out);
+}
+
 describe('gzip encoder options', () => {
   it('rejects a level outside 0–9, a block size under 64 KiB and a zero concurrency', () => {
-    expect(() => createGzipEncoder({ level: 10 })).toThrow(RangeError);
-    expect(() => createGzipEncoder({ blockSize: 1000 })).toThrow(RangeError);
-    expect(() => createGzipEncoder({ concurrency: 0 })).toThrow(RangeError);
+    const source = countingReader(Buffer.alloc(0));
+    expect(() => gzipReader(source, { level: 10 })).toThrow(RangeError);
+    expect(() => gzipReader(source, { blockSize: 1000 })).toThrow(RangeError);
+    expect(() => gzipReader(source, { concurrency: 0 })).toThrow(RangeError);
   });
 });

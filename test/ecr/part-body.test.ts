@@ -1,7 +1,7 @@
 import { ECRClient, UploadLayerPartCommand } from '@aws-sdk/client-ecr';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { streamReader } from '../../src/image/byte-reader.js';
+import { streamReader } from '../helpers/readers.js';
 import {
   PartBodyError, bodyBufferSize, encodePart, installPartBody, partAfter, partBytes, partCommandInput, readEncodedPart, withPart,
   type EncodedPart,

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BodyBuffers } from '../../src/ecr/body-buffers.js';
 import { uploadBlob, type BlobToSend } from '../../src/ecr/upload.js';
-import { streamReader } from '../../src/image/byte-reader.js';
+import { streamReader } from '../helpers/readers.js';
 import { ecrException, fakeEcr, stubClient, stubTransport, type StubCall, type StubHandler } from '../helpers/stub-ecr.js';
 
 const MiB = 1024 * 1024;
