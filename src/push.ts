@@ -187,9 +187,9 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       dryRunReport(plan, present, cache, onEvent, tally);
       return { ...result('dry-run'), manifests: plan.manifests.map((m) => ({ digest: m.descriptor.digest, mediaType: m.descriptor.mediaType })) };
     }
-    // As many body buffers as workers (at least two, so one upload can read ahead): the memory
-    // bound is max(2, workers) × ~27 MiB; a part is read ahead whenever a buffer is free.
-    const buffers = new BodyBuffers(Math.max(2, workers));
+    // A body buffer per worker and one more, so a part is read ahead while the others are in
+    // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
+    const buffers = new BodyBuffers(workers + 1);
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
     let sent: Map<string, SentBlob>;
     try {
