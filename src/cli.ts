@@ -10,6 +10,7 @@ import { parsePlatformFlag } from './image/select.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import type { AwsOptions, Compression, InspectOptions, PushOptions, RetagOptions } from './options.js';
 import type { RunFlags } from './report/run.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 
 export type Invocation =
   | { command: 'push'; options: PushOptions; flags: RunFlags }
@@ -249,6 +250,7 @@ export async function main(argv: string[]): Promise<number> {
   const { runInvocation, reportFailure } = await import('./report/run.js');
   try {
     const invocation = await parseArgs(argv);
+    if (invocation?.command === 'push') keepYoungGenerationSmall();
     return invocation === undefined ? 0 : await runInvocation(invocation);
   } catch (err) {
     return reportFailure(err, argv.includes('--json'));

@@ -1,0 +1,23 @@
+/**
+ * The CLI process keeps V8's young generation at its starting size.
+ *
+ * A push turns every part into base64 through short-lived strings: about 1.3 GB of them per GiB
+ * pushed, all dead within microseconds. V8 answers that allocation rate by growing its young
+ * generation step by step to its maximum (48 MiB on 64-bit Node), which a long push reaches: the
+ * peak RSS of a 4 GiB push was 253 MiB against 228 MiB for 1 GiB. With growth switched off the
+ * collector runs more often over the same almost-empty space, at no measurable CPU cost, and the
+ * 4 GiB push peaks at 224 MiB.
+ *
+ * Only the CLI does this (a library must not change the V8 settings of the process it runs in),
+ * and only on the Node majors where the flag is known to exist: V8 prints an error for a flag it
+ * does not know, and users never see such output from this tool.
+ */
+import v8 from 'node:v8';
+
+const VERIFIED_NODE_MAJORS = new Set([20, 22, 24]);
+
+export function keepYoungGenerationSmall(version: string = process.versions.node): boolean {
+  if (!VERIFIED_NODE_MAJORS.has(Number(version.split('.')[0]))) return false;
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  return true;
+}
