@@ -84,21 +84,17 @@ export function partBytes(part: EncodedPart): Buffer {
   return Buffer.from(part.buffer.toString('latin1', part.at, part.at + part.length), 'base64');
 }
 
-/** The part without its first `skip` bytes, encoded in a new buffer of its own. */
-export function partAfter(part: EncodedPart, skip: number): EncodedPart {
-  const rest = partBytes(part).subarray(skip);
-  const buffer = Buffer.allocUnsafe(bodyBufferSize(rest.length));
-  const rawAt = buffer.length - rest.length;
-  rest.copy(buffer, rawAt);
-  return encodeInPlace(buffer, rawAt, rest.length);
-}
-
-/** A part of `bytes` in a new buffer (tests, and anything holding a part in memory). */
+/** A part of `bytes`, encoded in a new buffer of its own. */
 export function encodePart(bytes: Uint8Array): EncodedPart {
   const buffer = Buffer.allocUnsafe(bodyBufferSize(bytes.length));
   const rawAt = buffer.length - bytes.length;
   buffer.set(bytes, rawAt);
   return encodeInPlace(buffer, rawAt, bytes.length);
+}
+
+/** The part without its first `skip` bytes, encoded in a new buffer of its own. */
+export function partAfter(part: EncodedPart, skip: number): EncodedPart {
+  return encodePart(partBytes(part).subarray(skip));
 }
 
 function bytesOf(body: unknown): Buffer {

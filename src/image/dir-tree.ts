@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { FileRange } from './byte-reader.js';
 import { archivePath } from './tar-index.js';
-import { failedStream, STREAM_CHUNK, type FileTree } from './tree.js';
+import { failedStream, type FileTree } from './tree.js';
 
 export class DirTree implements FileTree {
   private readonly root: string;
@@ -29,7 +29,7 @@ export class DirTree implements FileTree {
     if (real === undefined) return failedStream(new InputError(`${this.label}: ${path} is missing`));
     const end = length === undefined ? undefined : start + length - 1;
     if (end !== undefined && end < start) return Readable.from([]);
-    return createReadStream(real, { start, end, highWaterMark: STREAM_CHUNK });
+    return createReadStream(real, { start, end });
   }
 
   range(path: string): FileRange | undefined {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { FileRange } from './byte-reader.js';
 import { archivePath, indexTar, type TarEntry } from './tar-index.js';
-import { failedStream, STREAM_CHUNK, type FileTree } from './tree.js';
+import { failedStream, type FileTree } from './tree.js';
 
 const MAX_LINKS = 40;
 
@@ -41,7 +41,7 @@ export class TarTree implements FileTree {
     if (!entry) return failedStream(new InputError(`${this.label}: ${path} is missing`));
     const len = Math.min(length ?? entry.size, entry.size - start);
     if (len <= 0) return Readable.from([]);
-    return createReadStream(this.file, { start: entry.offset + start, end: entry.offset + start + len - 1, highWaterMark: STREAM_CHUNK });
+    return createReadStream(this.file, { start: entry.offset + start, end: entry.offset + start + len - 1 });
   }
 
   range(path: string): FileRange | undefined {

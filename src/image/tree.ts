@@ -6,12 +6,6 @@ import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { FileRange } from './byte-reader.js';
 
-/**
- * Bytes per read of a file stream: few system calls, and a whole gzip block per chunk (the layer
- * encoder cuts 1 MiB blocks, so it never has to join smaller chunks into one).
- */
-export const STREAM_CHUNK = 1024 * 1024;
-
 export interface FileTree {
   /** Names the source in messages: the path the user gave, or `standard input`. */
   readonly label: string;
