@@ -18,10 +18,7 @@ export class DirTree implements FileTree {
   }
 
   size(path: string): number | undefined {
-    const real = this.real(path);
-    if (real === undefined) return undefined;
-    const st = statSync(real);
-    return st.isFile() ? st.size : undefined;
+    return this.range(path)?.length;
   }
 
   stream(path: string, start = 0, length?: number): Readable {

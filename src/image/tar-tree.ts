@@ -33,7 +33,7 @@ export class TarTree implements FileTree {
   }
 
   size(path: string): number | undefined {
-    return this.resolve(path)?.size;
+    return this.range(path)?.length;
   }
 
   stream(path: string, start = 0, length?: number): Readable {

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { gzipEncoderKey, gzipReader, type GzipEncoderOptions } from '../../src/compress/gzip.js';
 import type { ByteReader } from '../../src/image/byte-reader.js';
-import { streamReader } from '../helpers/readers.js';
+import { readAll, streamReader } from '../helpers/readers.js';
 import { noise, text } from './data.js';
 
 const BLOCK = 64 * 1024;
@@ -13,12 +13,7 @@ const BLOCK = 64 * 1024;
 async function encode(input: Buffer, opts: GzipEncoderOptions = {}, chunkSize = input.length || 1, readSize = 100_000): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for (let offset = 0; offset < input.length; offset += chunkSize) chunks.push(input.subarray(offset, offset + chunkSize));
-  const reader = gzipReader(streamReader(Readable.from(chunks)), opts);
-  const out: Buffer[] = [];
-  const buf = Buffer.alloc(readSize);
-  for (let n = await reader.read(buf); n > 0; n = await reader.read(buf)) out.push(Buffer.from(buf.subarray(0, n)));
-  await reader.close();
-  return Buffer.concat(out);
+  return readAll(gzipReader(streamReader(Readable.from(chunks)), opts), readSize);
 }
 
 /** A reader of `bytes`, counting what has been asked of it. */
@@ -162,14 +157,6 @@ describe('gzip encoder memory bound', () => {
     await expect(readAll(gzipReader(failing, { blockSize: BLOCK }))).rejects.toThrow('does not match its digest');
   });
 });
-
-/** Everything a reader gives. */
-async function readAll(reader: ByteReader): Promise<Buffer> {
-  const out: Buffer[] = [];
-  const buf = Buffer.alloc(50_000);
-  for (let n = await reader.read(buf); n > 0; n = await reader.read(buf)) out.push(Buffer.from(buf.subarray(0, n)));
-  return Buffer.concat(out);
-}
 
 describe('gzip encoder options', () => {
   it('rejects a level outside 0–9, a block size under 64 KiB and a zero concurrency', () => {

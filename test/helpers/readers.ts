@@ -74,3 +74,15 @@ export function readerStream(reader: ByteReader, chunk = 1024 * 1024): Readable 
     }
   })());
 }
+
+/** Everything `reader` gives, read through one reused buffer of `size` bytes; the reader is closed at the end. */
+export async function readAll(reader: ByteReader, size = 64 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(size);
+  try {
+    for (let n = await reader.read(buf); n > 0; n = await reader.read(buf)) chunks.push(Buffer.from(buf.subarray(0, n)));
+  } finally {
+    await reader.close();
+  }
+  return Buffer.concat(chunks);
+}

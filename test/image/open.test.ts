@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { openSource } from '../../src/image/open.js';
 import { collect } from '../../src/image/tree.js';
-import type { ByteReader } from '../../src/image/byte-reader.js';
+import { readAll } from '../helpers/readers.js';
 import type { ManifestNode } from '../../src/image/types.js';
 import { fixture, shared, sharedMissing } from './fixtures.js';
 import { tarMember } from './reference-view.js';
@@ -54,17 +54,6 @@ describe('blobs are verified while they are read', () => {
   });
 
   it('a blob read into the caller\'s buffers is verified the same way: the read that reaches the end fails', async () => {
-    /** Everything the reader gives, read into one reused buffer of `size` bytes. */
-    const readAll = async (reader: ByteReader, size: number): Promise<Buffer> => {
-      const chunks: Buffer[] = [];
-      const buf = Buffer.alloc(size);
-      try {
-        for (let n = await reader.read(buf); n > 0; n = await reader.read(buf)) chunks.push(Buffer.from(buf.subarray(0, n)));
-      } finally {
-        await reader.close();
-      }
-      return Buffer.concat(chunks);
-    };
     for (const name of ['oci-layout', 'docker-archive.tar', 'oci-archive.tar']) {
       const source = await openSource(fixture(name));
       const m = source.images[0]!.root as ManifestNode;
