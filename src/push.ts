@@ -12,14 +12,14 @@ import { readToEnd, type ByteReader } from './image/byte-reader.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
 import { chooseTags, imageUri, parseReference } from './reference.js';
-import { checkBlobs } from './ecr/check.js';
+import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
 import { createRepository, putManifest, repositoryRegistryId } from './ecr/images.js';
 import { errorName, type Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
-import { expectedSent, sentAs } from './plan/blob-sends.js';
+import { alreadyInEcr, consistentCache, expectedSent, sentAs } from './plan/blob-sends.js';
 import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
 import { layerEncoder, layerEncoderKey } from './plan/encoder.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
@@ -51,18 +51,19 @@ function openForSend(blobs: BlobStore, blob: PlannedBlob): ByteReader {
 
 /** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */
 async function sendBlobs(
-  t: Transport, plan: PushPlan, blobs: BlobStore, present: Set<string>, cache: CompressionCache,
+  t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: CompressionCache,
   workers: number, settings: UploadSettings, tally: Tally,
 ): Promise<Map<string, SentBlob>> {
   const sent = new Map<string, SentBlob>();
   await runPool(plan.blobs, workers, t.signal, async (blob, signal) => {
-    const known = expectedSent(blob, cache);
-    if (known && present.has(known.digest)) {
-      sent.set(blob.source.digest, known);
+    const there = alreadyInEcr(blob, cache, present);
+    if (there) {
+      sent.set(blob.source.digest, there);
       tally.skipped++;
-      t.onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: known.size });
+      t.onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: there.size });
       return;
     }
+    const known = expectedSent(blob, cache);
     if (blob.source.size === 0) {
       throw new InputError(`blob ${blob.source.digest} is empty (zero bytes) and the repository does not have it; ECR cannot store an empty blob`);
     }
@@ -100,19 +101,39 @@ async function putManifests(t: Transport, rendered: RenderedManifest[], tags: st
   return registryId ? { pushed, registryId } : { pushed };
 }
 
-function dryRunReport(plan: PushPlan, present: Set<string>, cache: CompressionCache, onEvent: EventSink, tally: Tally): void {
+function dryRunReport(plan: PushPlan, present: BlobsInEcr, cache: CompressionCache, onEvent: EventSink, tally: Tally): void {
   for (const blob of plan.blobs) {
+    const there = alreadyInEcr(blob, cache, present);
     const known = expectedSent(blob, cache);
-    if (known && present.has(known.digest)) {
+    if (there) {
       tally.skipped++;
-      onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: known.size });
+      onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: there.size });
     } else {
       tally.uploaded++;
       tally.bytesUploaded += known?.size ?? blob.source.size;
-      const how = known ? '' : ' (gzip-compressed on the way)';
+      const how = blob.encoding === 'gzip' ? ' (gzip-compressed on the way)' : '';
       onEvent({ type: 'info', message: `dry run: would upload ${blob.source.digest} (${blob.source.size} bytes)${how}` });
     }
   }
+}
+
+/** The result's digest, media type and manifest list, from the manifests as ECR gets them. */
+function manifestsOf(rendered: RenderedManifest[]): Pick<PushResult, 'digest' | 'mediaType' | 'manifests'> {
+  const root = rendered[rendered.length - 1] as RenderedManifest;
+  return {
+    digest: root.digest,
+    mediaType: root.mediaType,
+    manifests: rendered.map((m) => ({ digest: m.digest, mediaType: m.mediaType, ...(m.platform ? { platform: m.platform } : {}) })),
+  };
+}
+
+/**
+ * A dry run with layers to gzip that the compression cache does not know: the manifest digests
+ * depend on the compressed bytes, so none is reported (the source's would be wrong).
+ */
+function digestUnknown(onEvent: EventSink): Pick<PushResult, 'manifests'> {
+  onEvent({ type: 'info', message: 'dry run: the manifest digest is known only once the uncompressed layers are gzipped; a push reports it' });
+  return { manifests: [] };
 }
 
 /** Refuse a `repo@sha256:` destination that does not name the image being pushed. */
@@ -136,14 +157,14 @@ function knownBeforeSending(plan: PushPlan, cache: CompressionCache): Map<string
 }
 
 /** Which blobs ECR has. A dry run with --create-repository treats a missing repository as empty. */
-async function findPresent(t: Transport, plan: PushPlan, cache: CompressionCache, opts: PushOptions): Promise<Set<string>> {
+async function findPresent(t: Transport, plan: PushPlan, cache: CompressionCache, opts: PushOptions): Promise<BlobsInEcr> {
   const toCheck = plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined);
   try {
     return await checkBlobs(t, toCheck);
   } catch (err) {
     if (!opts.dryRun || !opts.createRepository || errorName(err) !== 'RepositoryNotFoundException') throw err;
     t.onEvent({ type: 'info', message: `dry run: would create repository ${t.repositoryName}` });
-    return new Set<string>();
+    return new Map();
   }
 }
 
@@ -162,11 +183,13 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const { tags, note } = chooseTags(ref, selected.image.tags, opts.tags);
     if (note) onEvent({ type: 'info', message: note });
     const plan = makePlan(selected.root, compression);
+    // Every blob is where it should be and of its size, even those ECR turns out to have.
+    for (const b of plan.blobs) source.blobs.check(b.source);
     onEvent({
       type: 'plan', repository: ref.repository, tags, blobs: plan.blobs.length, manifests: plan.manifests.length,
       totalBytes: plan.totalBytes, ...(registryId ? { registryId } : {}),
     });
-    const cache = await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey());
+    const cache = consistentCache(await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey()), plan.blobs);
     const known = knownBeforeSending(plan, cache);
     if (known) requireDigest(ref.digest, renderManifests(plan, known));
     const sender = opts.internals?.client ?? (client = await createEcrClient({
@@ -185,7 +208,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const present = await findPresent(t, plan, cache, opts);
     if (opts.dryRun) {
       dryRunReport(plan, present, cache, onEvent, tally);
-      return { ...result('dry-run'), manifests: plan.manifests.map((m) => ({ digest: m.descriptor.digest, mediaType: m.descriptor.mediaType })) };
+      return { ...result('dry-run'), ...(known ? manifestsOf(renderManifests(plan, known)) : digestUnknown(onEvent)) };
     }
     // A body buffer per worker and one more, so a part is read ahead while the others are in
     // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
@@ -205,10 +228,8 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     return {
       ...result(pushed ? 'pushed' : 'unchanged'),
       ...(account ? { registryId: account } : {}),
-      digest: root.digest,
-      mediaType: root.mediaType,
+      ...manifestsOf(rendered),
       imageUri: imageUri(account, region, ref.repository, root.digest),
-      manifests: rendered.map((m) => ({ digest: m.digest, mediaType: m.mediaType, ...(m.platform ? { platform: m.platform } : {}) })),
     };
   } catch (err) {
     throw classify(err, opts.signal);

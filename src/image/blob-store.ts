@@ -61,6 +61,7 @@ export function treeBlobStore(tree: FileTree, locate: BlobLocator): BlobStore {
   }
 
   return {
+    check: (desc) => void find(desc),
     has: (digest) => {
       const path = isDigest(digest) ? locate(digest) : undefined;
       return path !== undefined && tree.size(path) !== undefined;

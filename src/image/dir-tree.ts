@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { FileRange } from './byte-reader.js';
 import { archivePath } from './tar-index.js';
-import { failedStream, type FileTree } from './tree.js';
+import { asInputError, failedStream, type FileTree } from './tree.js';
 
 export class DirTree implements FileTree {
   private readonly root: string;
@@ -50,8 +50,11 @@ export class DirTree implements FileTree {
     let real: string;
     try {
       real = realpathSync(join(this.root, rel));
-    } catch {
-      return undefined;
+    } catch (err) {
+      // Absent is undefined; anything else (a folder that may not be read) is said as it is.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw asInputError(err, `${this.label} (${path})`);
     }
     if (real !== this.root && !real.startsWith(this.root + sep)) {
       throw new InputError(`${this.label}: ${path} points outside the layout directory`);

@@ -76,6 +76,8 @@ export type SourceFormat =
 export interface BlobStore {
   /** True when the source holds a blob with this digest. */
   has(digest: string): boolean;
+  /** Throws the InputError a read would when the blob is missing or not `size` bytes; reads nothing. */
+  check(desc: Pick<Descriptor, 'digest' | 'size'>): void;
   /**
    * Stream the blob. The stream fails with an InputError naming the blob and the file when the
    * bytes do not match `size` or `digest`; verification happens while the bytes are read.

@@ -3,11 +3,11 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import type { PushResult } from '../events.js';
 
-/** What goes to stdout: the JSON object with `--json`, else the pushed reference (nothing on failure). */
+/** What goes to stdout: the JSON object with `--json`, else the pushed reference (nothing on failure or in a dry run). */
 export function resultText(result: PushResult, json: boolean): string {
   if (json) return `${JSON.stringify(result)}\n`;
   const ref = result.imageUri ?? (result.digest === undefined ? undefined : `${result.repository}@${result.digest}`);
-  return result.status === 'error' || ref === undefined ? '' : `${ref}\n`;
+  return result.status === 'error' || result.status === 'dry-run' || ref === undefined ? '' : `${ref}\n`;
 }
 
 /** Lines appended to `$GITHUB_OUTPUT` (empty when there is no digest). */

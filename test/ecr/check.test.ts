@@ -13,15 +13,15 @@ describe('checking which blobs ECR has', () => {
     expect(client.calls.flatMap((c) => c.input.layerDigests as string[])).toEqual(digests);
   });
 
-  it('treats UNAVAILABLE and a MissingLayerDigest failure alike as absent', async () => {
+  it('treats UNAVAILABLE and a MissingLayerDigest failure alike as absent, and keeps the size ECR reports', async () => {
     const client = stubClient(() => ({
       layers: [
-        { layerDigest: digest(1), layerAvailability: 'AVAILABLE' },
+        { layerDigest: digest(1), layerAvailability: 'AVAILABLE', layerSize: 1234 },
         { layerDigest: digest(2), layerAvailability: 'UNAVAILABLE' },
       ],
       failures: [{ layerDigest: digest(3), failureCode: 'MissingLayerDigest', failureReason: 'not found' }],
     }));
-    expect(await checkBlobs(stubTransport(client), [digest(1), digest(2), digest(3)])).toEqual(new Set([digest(1)]));
+    expect(await checkBlobs(stubTransport(client), [digest(1), digest(2), digest(3)])).toEqual(new Map([[digest(1), 1234]]));
   });
 
   it('fails on an InvalidLayerDigest failure', async () => {
