@@ -3,12 +3,14 @@
  * Nothing runs at import time; the AWS SDK, ora and chalk are loaded only inside actions so that
  * `--help` and `--version` stay fast.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODES, UsageError } from './errors.js';
 import { parsePlatformFlag } from './image/select.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import type { AwsOptions, Compression, InspectOptions, PushOptions, RetagOptions } from './options.js';
+import { chooseRegistryId, registryHost, validateRegion, validateTag } from './reference.js';
 import type { RunFlags } from './report/run.js';
 import { keepYoungGenerationSmall } from './young-generation.js';
 
@@ -47,7 +49,8 @@ function parseRegistryId(text: string): string {
   return text;
 }
 
-function parseEndpoint(text: string): string {
+/** An endpoint URL named by `from` (`--endpoint-url`, or the environment variable the SDK would read). */
+function checkEndpoint(text: string, from: string): string {
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -55,20 +58,85 @@ function parseEndpoint(text: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UsageError(`--endpoint-url must be an http:// or https:// URL, got '${text}'`);
+    throw new UsageError(`${from} must be an http:// or https:// URL, got '${text}'`);
   }
   return text;
 }
 
-/** `-t a -t b,c` → [a, b, c]. */
+function parseEndpoint(text: string): string {
+  return checkEndpoint(text, '--endpoint-url');
+}
+
+function parseRegion(text: string): string {
+  validateRegion(text, '--region');
+  return text;
+}
+
+/** A value that an empty string would silently turn into "not given". */
+function nonEmpty(flag: string): (text: string) => string {
+  return (text) => {
+    if (text.trim() === '') throw new UsageError(`${flag} must not be empty`);
+    return text;
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `--digest-file`: written after the push, so a path that cannot be a file is refused before it. */
+function parseDigestFile(text: string): string {
+  if (text.trim() === '') throw new UsageError('--digest-file must not be empty');
+  if (isDirectory(text)) throw new UsageError(`--digest-file '${text}' is a directory`);
+  if (!isDirectory(dirname(text))) throw new UsageError(`--digest-file '${text}': directory '${dirname(text)}' does not exist`);
+  return text;
+}
+
+/** `-t a -t b,c` → [a, b, c]; an empty tag (`-t ''`, `-t a,,b`) or an invalid one is a usage error. */
 function collectTags(text: string, previous: string[] = []): string[] {
-  return [...previous, ...text.split(',').map((t) => t.trim()).filter((t) => t !== '')];
+  const tags = text.split(',').map((t) => t.trim());
+  if (tags.includes('')) throw new UsageError(`-t/--tag got an empty tag in '${text}'`);
+  for (const t of tags) validateTag(t);
+  return [...previous, ...tags];
+}
+
+/**
+ * Where the push goes, checked before anything runs so that a bad value is a usage error naming
+ * the flag or variable rather than an SDK failure after the image is read: --registry-id against
+ * the account in the destination host, and what the AWS SDK would take from the environment:
+ * AWS_REGION (when neither --region nor the destination host names the region), and
+ * AWS_ENDPOINT_URL_ECR, else AWS_ENDPOINT_URL (when --endpoint-url is not given). The SDK reads
+ * no other region variable (AWS_DEFAULT_REGION is the AWS CLI's).
+ */
+function checkAwsSettings(reference: string, o: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  chooseRegistryId(reference, o.registryId as string | undefined);
+  if (o.region === undefined && registryHost(reference) === undefined && env.AWS_REGION !== undefined) {
+    validateRegion(env.AWS_REGION, 'AWS_REGION');
+  }
+  if (o.endpointUrl !== undefined) return;
+  const ignore = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
+  if (ignore !== undefined && ignore !== 'true' && ignore !== 'false') {
+    throw new UsageError(`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS must be true or false, got '${ignore}'`);
+  }
+  if (ignore === 'true') return;
+  // The SDK's order; an empty variable counts as unset.
+  for (const name of ['AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL']) {
+    const value = env[name];
+    if (value) {
+      checkEndpoint(value, name);
+      return;
+    }
+  }
 }
 
 function addAwsOptions(cmd: Command): Command {
   return cmd
-    .option('--profile <name>', 'AWS profile from ~/.aws/config (default: AWS_PROFILE or the default chain)')
-    .option('--region <region>', 'AWS region (default: from the destination host, AWS_REGION or the profile)')
+    .option('--profile <name>', 'AWS profile from ~/.aws/config (default: AWS_PROFILE or the default chain)', nonEmpty('--profile'))
+    .option('--region <region>', 'AWS region (default: from the destination host, AWS_REGION or the profile)', parseRegion)
     .option('--registry-id <account>', '12-digit account id of the registry (default: the caller\'s account)', parseRegistryId)
     .option('--endpoint-url <url>', 'ECR endpoint to use instead of the AWS one', parseEndpoint)
     .option('--max-attempts <n>', 'attempts per AWS request, throttling and 5xx included (default 3)', wholeNumber('--max-attempts', validMaxAttempts));
@@ -77,7 +145,7 @@ function addAwsOptions(cmd: Command): Command {
 function addOutputOptions(cmd: Command): Command {
   return cmd
     .option('--json', 'print exactly one JSON object on stdout (also on failure)')
-    .option('--digest-file <file>', 'write the image digest to this file')
+    .option('--digest-file <file>', 'write the image digest to this file', parseDigestFile)
     .addOption(new Option('-q, --quiet', 'print only the result').conflicts('verbose'))
     .option('-v, --verbose', 'log every AWS request and retry; stack traces on failure')
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)');
@@ -85,7 +153,7 @@ function addOutputOptions(cmd: Command): Command {
 
 function addSelectOptions(cmd: Command): Command {
   return cmd
-    .option('--image <name|n>', 'which image of a multi-image source: a tag it holds, or its 1-based position')
+    .option('--image <name|n>', 'which image of a multi-image source: a tag it holds, or its 1-based position', nonEmpty('--image'))
     .option('--platform <os/arch[/variant]>', 'push only this platform\'s manifest from an index', parsePlatform);
 }
 
@@ -140,7 +208,7 @@ const EXAMPLES = `Examples:
   # what would be pushed, without AWS
   ecr-push inspect ./image.tar`;
 
-function buildProgram(found: (inv: Invocation) => void): Command {
+function buildProgram(found: (inv: Invocation) => void, env: NodeJS.ProcessEnv): Command {
   const program = new Command('ecr-push')
     .description('Push a local container image (OCI layout or docker save tarball) to Amazon ECR without a Docker daemon')
     .version(readVersion(), '-V, --version', 'print the version')
@@ -162,6 +230,7 @@ function buildProgram(found: (inv: Invocation) => void): Command {
     .option('--create-repository', 'create the repository when it does not exist')
     .option('--dry-run', 'read the image and ask ECR what is missing, but upload and put nothing');
   addOutputOptions(addAwsOptions(push)).action((source: string, destination: string, o: Record<string, unknown>) => {
+    checkAwsSettings(destination, o, env);
     const options: PushOptions = defined({
       source,
       destination,
@@ -185,6 +254,7 @@ function buildProgram(found: (inv: Invocation) => void): Command {
     .argument('<reference>', 'repo:tag or repo@sha256:… (or the full registry host form)')
     .argument('<new-tags...>', 'tags to add');
   addOutputOptions(addAwsOptions(tag)).action((reference: string, tags: string[], o: Record<string, unknown>) => {
+    checkAwsSettings(reference, o, env);
     found({ command: 'tag', options: { reference, tags, ...awsOptions(o) }, flags: runFlags(o) });
   });
 
@@ -216,13 +286,14 @@ function pushOptionsHelp(push: Command): string {
 
 /**
  * Parse the command line. Resolves to undefined when help or the version was printed.
- * Throws UsageError for anything the user typed wrong (commander's own errors included).
+ * Throws UsageError for anything the user typed wrong (commander's own errors included), and
+ * for a bad region or endpoint in `env` that the AWS SDK would use.
  */
-export async function parseArgs(argv: string[]): Promise<Invocation | undefined> {
+export async function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Invocation | undefined> {
   let invocation: Invocation | undefined;
   const program = buildProgram((inv) => {
     invocation = inv;
-  });
+  }, env);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -239,9 +310,21 @@ export async function parseArgs(argv: string[]): Promise<Invocation | undefined>
   return invocation;
 }
 
+/**
+ * Nothing but the tool speaks on stdout and stderr: Node's process warnings and anything the AWS
+ * SDK prints through `console` (credential-source, region and socket warnings, some of them
+ * printed even when a logger is given) are dropped. The tool itself writes to the streams.
+ */
+function silenceWarnings(): void {
+  process.noDeprecation = true;
+  process.removeAllListeners('warning');
+  const quiet = (): void => undefined;
+  for (const method of ['log', 'info', 'debug', 'trace', 'warn', 'error'] as const) console[method] = quiet;
+}
+
 /** Run the command line; resolves to the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
-  process.noDeprecation = true;
+  silenceWarnings();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // A reader that goes away (`ecr-push … | head -c0`) is not a failure of the push.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

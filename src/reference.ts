@@ -19,6 +19,8 @@ const HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** A region is one host label of the endpoint (`ecr.REGION.amazonaws.com`); AWS's are lower case. */
+const REGION = /^(?=.{1,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export const REPOSITORY_RULE =
   'ECR repository names are 2-256 characters of lower-case letters, digits and . _ - separators, ' +
@@ -27,15 +29,45 @@ export const TAG_RULE =
   'tags are 1-128 characters of letters, digits, _ . and -, not starting with . or - ' +
   '(pattern [A-Za-z0-9_][A-Za-z0-9._-]{0,127})';
 
+export const REGION_RULE = 'regions are lower-case letters, digits and single hyphens, such as eu-west-1';
+
+/** Check a region named by `from` (`--region`, `AWS_REGION`, …); throws UsageError naming it. */
+export function validateRegion(region: string, from: string): void {
+  if (region === '') throw new UsageError(`${from} is empty: name an AWS region such as eu-west-1`);
+  if (!REGION.test(region)) throw new UsageError(`${from} '${region}' is not an AWS region: ${REGION_RULE}`);
+}
+
+/** The account and region of an `ACCOUNT.dkr.ecr.REGION.amazonaws.com/…` reference, without validating the rest. */
+export function registryHost(input: string): { registryId: string; region: string } | undefined {
+  const rest = input.trim();
+  const slash = rest.indexOf('/');
+  const host = slash > 0 ? HOST.exec(rest.slice(0, slash)) : null;
+  return host ? { registryId: host[1]!, region: host[2]! } : undefined;
+}
+
+/**
+ * The registry to push to: `--registry-id` or the account in the destination host. Naming two
+ * different accounts is a usage error rather than a silent choice.
+ */
+export function chooseRegistryId(input: string, registryId: string | undefined): string | undefined {
+  const fromHost = registryHost(input)?.registryId;
+  if (registryId !== undefined && fromHost !== undefined && registryId !== fromHost) {
+    throw new UsageError(`--registry-id ${registryId} contradicts the account ${fromHost} in "${input}"`, {
+      hint: 'drop --registry-id, or name the same account in both',
+    });
+  }
+  return registryId ?? fromHost;
+}
+
 /** Parse and validate a destination; throws UsageError quoting ECR's rule. */
 export function parseReference(input: string): EcrReference {
   const ref: EcrReference = { repository: '' };
   let rest = input.trim();
   const slash = rest.indexOf('/');
-  const host = slash > 0 ? HOST.exec(rest.slice(0, slash)) : null;
+  const host = registryHost(rest);
   if (host) {
-    ref.registryId = host[1];
-    ref.region = host[2];
+    ref.registryId = host.registryId;
+    ref.region = host.region;
     rest = rest.slice(slash + 1);
   } else if (slash > 0 && rest.slice(0, slash).includes('.amazonaws.com')) {
     throw new UsageError(`"${rest.slice(0, slash)}" is not an ECR registry host`, {

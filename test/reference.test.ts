@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseTags, parseReference, tagOf } from '../src/reference.js';
+import { chooseRegistryId, chooseTags, parseReference, registryHost, tagOf, validateRegion } from '../src/reference.js';
 
 describe('destination parsing', () => {
   it.each([
@@ -61,5 +61,46 @@ describe('choosing tags', () => {
 
   it('refuses an invalid -t tag', () => {
     expect(() => chooseTags(parseReference('app'), [], ['.nope'])).toThrow(/invalid tag/);
+  });
+});
+
+describe('regions', () => {
+  it.each(['us-east-1', 'eu-west-1', 'cn-north-1', 'us-gov-west-1', 'fips-us-east-1', 'local'])('accepts %s', (region) => {
+    expect(() => validateRegion(region, '--region')).not.toThrow();
+  });
+
+  it.each(['not_a_region', 'us east 1', 'US-EAST-1', '-us-east-1', 'us-east-1-', 'us--east-1', 'x'.repeat(64)])(
+    'refuses %j with a usage error naming where the region came from',
+    (region) => {
+      expect(() => validateRegion(region, 'AWS_REGION')).toThrowError(expect.objectContaining({
+        name: 'UsageError', message: `AWS_REGION '${region}' is not an AWS region: regions are lower-case letters, digits and single hyphens, such as eu-west-1`,
+      }));
+    },
+  );
+
+  it('refuses an empty region instead of falling back to another source', () => {
+    expect(() => validateRegion('', '--region')).toThrowError(expect.objectContaining({ name: 'UsageError', message: '--region is empty: name an AWS region such as eu-west-1' }));
+  });
+});
+
+describe('the registry account', () => {
+  const host = '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:v1';
+
+  it('reads account and region from the host alone, whatever follows it', () => {
+    expect(registryHost(host)).toEqual({ registryId: '111122223333', region: 'us-east-1' });
+    expect(registryHost('app:v1')).toBeUndefined();
+  });
+
+  it('takes --registry-id or the host\'s account, and accepts both when they agree', () => {
+    expect(chooseRegistryId(host, undefined)).toBe('111122223333');
+    expect(chooseRegistryId('app:v1', '999999999999')).toBe('999999999999');
+    expect(chooseRegistryId(host, '111122223333')).toBe('111122223333');
+    expect(chooseRegistryId('app:v1', undefined)).toBeUndefined();
+  });
+
+  it('refuses a --registry-id that contradicts the account in the host', () => {
+    expect(() => chooseRegistryId(host, '999999999999')).toThrowError(expect.objectContaining({
+      name: 'UsageError', message: `--registry-id 999999999999 contradicts the account 111122223333 in "${host}"`,
+    }));
   });
 });

@@ -2,11 +2,17 @@
  * ECR client setup. The SDK is loaded with a dynamic import on first use, so `--version` and
  * `inspect` never load it. A per-attempt middleware reports each request as a `request` event
  * (call, attempt, request id, status, time) and never looks at headers that carry secrets.
- * UploadLayerPart bodies are base64-encoded natively (see part-body.ts).
+ * UploadLayerPart bodies are base64-encoded natively (see part-body.ts). The SDK is given a
+ * logger that says nothing, so it never prints warnings of its own.
  */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import { CredentialsError, UsageError } from '../errors.js';
 import type { AwsOptions } from '../options.js';
 import type { EventSink } from '../events.js';
+import { REGION_RULE } from '../reference.js';
 import { installPartBody } from './part-body.js';
 
 /** The subset of the SDK client the transport uses: `send` with an abort signal. */
@@ -33,6 +39,49 @@ interface AttemptError {
   $metadata?: { httpStatusCode?: number; requestId?: string };
 }
 
+/**
+ * A logger that drops everything. Not the SDK's NoOpLogger: some SDK code recognises that class
+ * by name and prints to the console instead.
+ */
+const QUIET_LOGGER = {
+  trace: (): void => undefined,
+  debug: (): void => undefined,
+  info: (): void => undefined,
+  warn: (): void => undefined,
+  error: (): void => undefined,
+};
+
+/** A shared AWS file: the path the SDK reads (`env` or `~/.aws/NAME`) and how to show it. */
+function sharedFile(env: string, name: string): { path: string; shown: string } {
+  const set = process.env[env];
+  if (set) return { path: set.startsWith('~/') ? join(homedir(), set.slice(2)) : set, shown: set };
+  return { path: join(homedir(), '.aws', name), shown: `~/.aws/${name}` };
+}
+
+/** Profile names in a shared file: `[name]` in credentials, `[profile name]` or `[default]` in config. */
+async function profilesIn(path: string, isConfig: boolean): Promise<string[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const names: string[] = [];
+  for (const m of text.matchAll(/^\s*\[([^\[\]]+)\]\s*$/gm)) {
+    const section = m[1]!.trim();
+    const profile = isConfig ? /^profile\s+(.+)$/.exec(section)?.[1]?.trim() ?? (section === 'default' ? section : undefined) : section;
+    if (profile !== undefined) names.push(profile);
+  }
+  return names;
+}
+
+/** The error for a named profile that neither shared file defines, or undefined when one does. */
+export async function missingProfile(profile: string, from: string): Promise<CredentialsError | undefined> {
+  const config = sharedFile('AWS_CONFIG_FILE', 'config');
+  const credentials = sharedFile('AWS_SHARED_CREDENTIALS_FILE', 'credentials');
+  const known = [...new Set([...await profilesIn(config.path, true), ...await profilesIn(credentials.path, false)])];
+  if (known.includes(profile)) return undefined;
+  const envKeys = process.env.AWS_ACCESS_KEY_ID ? '; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not used when a profile is named' : '';
+  return new CredentialsError(`profile '${profile}' (${from}) not found in ${config.shown} or ${credentials.shown}`, {
+    hint: `${known.length ? `profiles there: ${known.join(', ')}` : 'neither file defines a profile'}${envKeys}`,
+  });
+}
+
 /** `amz-sdk-request: attempt=2; max=3` → 2. */
 function attemptOf(args: AttemptArgs): number {
   const header = args.request?.headers?.['amz-sdk-request'] ?? '';
@@ -48,14 +97,31 @@ export async function createEcrClient(opts: ClientOptions): Promise<ECRClient> {
   ]);
   const region = opts.region ?? opts.hostRegion;
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const profile = opts.profile || process.env.AWS_PROFILE || undefined;
+  const chain = fromNodeProviderChain({ ...(opts.profile ? { profile: opts.profile } : {}), logger: QUIET_LOGGER });
+  // The chain goes on past a profile it cannot find (web identity, instance roles); only when
+  // nothing worked does a missing profile become the error, since that is what the user named.
+  const credentials: typeof chain = profile === undefined ? chain : async (identity) => {
+    try {
+      return await chain(identity);
+    } catch (err) {
+      const missing = await missingProfile(profile, opts.profile ? 'from --profile' : 'from AWS_PROFILE');
+      if (missing) throw Object.assign(missing, { cause: err });
+      throw err;
+    }
+  };
   const client = new ECRClient({
     ...(region ? { region } : {}),
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
-    credentials: fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {}),
+    // The profile's settings (its region) too, not only its credentials.
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    credentials,
     maxAttempts,
     retryMode: 'adaptive',
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 300_000 },
+    logger: QUIET_LOGGER,
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 300_000, logger: QUIET_LOGGER },
   });
+  await checkRegion(client, opts);
   installPartBody(client);
   const onEvent = opts.onEvent;
   if (onEvent) {
@@ -87,6 +153,26 @@ export async function createEcrClient(opts: ClientOptions): Promise<ECRClient> {
     );
   }
   return client;
+}
+
+/**
+ * A region the SDK refuses (`Region not accepted: … not a valid hostname component`) is a usage
+ * error naming where it came from. The CLI checks --region and AWS_REGION before anything runs;
+ * this catches the library's callers and a region in the shared config file. A missing region is
+ * left to fail at the first request, as before.
+ */
+async function checkRegion(client: ECRClient, opts: ClientOptions): Promise<void> {
+  try {
+    await client.config.region();
+  } catch (err) {
+    const m = /Region not accepted: region="(.*)"/s.exec(err instanceof Error ? err.message : '');
+    if (!m) return;
+    const named = opts.region !== undefined ? `--region '${m[1]}'`
+      : opts.hostRegion !== undefined ? `region '${m[1]}' of the destination host`
+        : process.env.AWS_REGION !== undefined ? `AWS_REGION '${m[1]}'`
+          : `region '${m[1]}' of profile '${opts.profile || process.env.AWS_PROFILE || 'default'}' in ${sharedFile('AWS_CONFIG_FILE', 'config').shown}`;
+    throw new UsageError(`${named} is not an AWS region: ${REGION_RULE}`, { cause: err });
+  }
 }
 
 /** The region the client resolved (option, destination host, or the SDK chain). */

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, parsePartSize } from '../../src/cli.js';
 import { UsageError } from '../../src/errors.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 describe('command line → library options', () => {
   it('treats push as the default command and maps every push flag to PushOptions', async () => {
@@ -63,6 +65,20 @@ describe('command line → library options', () => {
     [['a'], /missing required argument 'destination'/],
     [['a', 'b', 'c'], /too many arguments/],
     [['tag', 'app:v1'], /missing required argument 'new-tags'/],
+    [['a', 'b', '--region', 'not_a_region'], /^--region 'not_a_region' is not an AWS region: regions are lower-case/],
+    [['tag', 'app:v1', 'v2', '--region', 'us east 1'], /^--region 'us east 1' is not an AWS region/],
+    [['a', 'b', '--region', ''], /^--region is empty/],
+    [['a', 'b', '--profile', ''], /^--profile must not be empty$/],
+    [['a', 'b', '--image', ''], /^--image must not be empty$/],
+    [['a', 'b', '--digest-file', ''], /^--digest-file must not be empty$/],
+    [['a', 'b', '--digest-file', 'no-such-dir/digest.txt'], /^--digest-file 'no-such-dir\/digest.txt': directory 'no-such-dir' does not exist$/],
+    [['a', 'b', '--digest-file', '.'], /^--digest-file '.' is a directory$/],
+    [['a', 'b', '-t', ''], /^-t\/--tag got an empty tag in ''$/],
+    [['a', 'b', '-t', 'a,,b'], /^-t\/--tag got an empty tag in 'a,,b'$/],
+    [['a', 'b', '-t', 'v1,'], /^-t\/--tag got an empty tag/],
+    [['a', 'b', '-t', '-bad'], /^invalid tag "-bad"/],
+    [['a', '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:v1', '--registry-id', '999999999999'], /^--registry-id 999999999999 contradicts the account 111122223333/],
+    [['tag', '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:v1', 'v2', '--registry-id', '999999999999'], /contradicts the account 111122223333/],
   ])('rejects %j with a one-line usage error (exit 2)', async (argv, message) => {
     const err = await parseArgs(argv).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
@@ -75,5 +91,47 @@ describe('command line → library options', () => {
     expect(parsePartSize('20MiB')).toBe(20 * 1024 * 1024);
     expect(parsePartSize('10m')).toBe(10 * 1024 * 1024);
     expect(parsePartSize('6MB')).toBe(6_000_000);
+  });
+
+  it('accepts --registry-id naming the same account as the destination host', async () => {
+    const inv = await parseArgs(['a', '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:v1', '--registry-id', '111122223333'], {});
+    expect(inv?.command === 'push' && inv.options.registryId).toBe('111122223333');
+  });
+});
+
+describe('AWS settings from the environment, checked before anything runs', () => {
+  async function usageError(argv: string[], env: NodeJS.ProcessEnv): Promise<string | undefined> {
+    return parseArgs(argv, env).then(() => undefined, (e: unknown) => {
+      expect(e).toBeInstanceOf(UsageError);
+      return (e as UsageError).message;
+    });
+  }
+
+  it.each([
+    [{ AWS_REGION: 'us east 1' }, "AWS_REGION 'us east 1' is not an AWS region: regions are lower-case letters, digits and single hyphens, such as eu-west-1"],
+    [{ AWS_REGION: '' }, 'AWS_REGION is empty: name an AWS region such as eu-west-1'],
+    [{ AWS_ENDPOINT_URL_ECR: 'garbage' }, "AWS_ENDPOINT_URL_ECR must be an http:// or https:// URL, got 'garbage'"],
+    [{ AWS_ENDPOINT_URL: 'localhost:4566' }, "AWS_ENDPOINT_URL must be an http:// or https:// URL, got 'localhost:4566'"],
+    [{ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'yes' }, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS must be true or false, got 'yes'"],
+  ])('refuses %j with a usage error naming the variable, for push and tag', async (env, message) => {
+    expect(await usageError(['image.tar', 'app:v1'], env)).toBe(message);
+    expect(await usageError(['tag', 'app:v1', 'v2'], env)).toBe(message);
+  });
+
+  it.each([
+    ['--region wins over AWS_REGION', ['app:v1', '--region', 'eu-west-1'], { AWS_REGION: 'us east 1' }],
+    ['the destination host names the region', ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:v1'], { AWS_REGION: 'us east 1' }],
+    ['--endpoint-url wins over the variables', ['app:v1', '--endpoint-url', 'http://127.0.0.1:4566'], { AWS_ENDPOINT_URL_ECR: 'garbage', AWS_ENDPOINT_URL: 'garbage' }],
+    ['AWS_ENDPOINT_URL_ECR wins over AWS_ENDPOINT_URL', ['app:v1'], { AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL: 'garbage' }],
+    ['an empty AWS_ENDPOINT_URL_ECR is unset for the SDK too', ['app:v1'], { AWS_ENDPOINT_URL_ECR: '', AWS_ENDPOINT_URL: 'https://ecr.example' }],
+    ['the SDK ignores configured endpoints', ['app:v1'], { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_ECR: 'garbage' }],
+    ['AWS_DEFAULT_REGION is not read by the SDK', ['app:v1'], { AWS_DEFAULT_REGION: 'us east 1' }],
+  ])('accepts what the SDK will not use: %s', async (_why, args, env) => {
+    expect(await parseArgs(['image.tar', ...args], env)).toMatchObject({ command: 'push' });
+  });
+
+  it('accepts a --digest-file in an existing directory, which it does not create', async () => {
+    const file = join(scratchDir('ecr-push-args'), 'digest.txt');
+    expect(await parseArgs(['image.tar', 'app:v1', '--digest-file', file], {})).toMatchObject({ flags: { digestFile: file } });
   });
 });

@@ -94,4 +94,44 @@ describe.skipIf(skip)(`credentials through the default chain${skip ? ` (skipped:
     expect(calls).toContain('PUT /latest/api/token');
     expect(calls).toContain('GET /latest/meta-data/iam/security-credentials/ecr-push-test-role');
   });
+
+  describe('a named profile', () => {
+    const staticKeys = (name: string): string =>
+      `[${name}]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\naws_session_token = ${sessionToken}\n`;
+    /** Keys in the environment too: the SDK warns about two credential sources, and the user must never see that. */
+    const envKeys = { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken };
+
+    it.each([
+      ['--profile nosuch', ['--profile', 'nosuch'], {}, 'from --profile'],
+      ['AWS_PROFILE=nosuch', [], { AWS_PROFILE: 'nosuch' }, 'from AWS_PROFILE'],
+    ])('%s that neither shared file defines: exit 4 saying so, and no SDK warning', async (_what, args, extra, from) => {
+      const env = envWith({ '.aws/config': '[profile ci]\nregion = us-east-1\n', '.aws/credentials': staticKeys('static') }, { ...envKeys, ...extra });
+      const run = await runCli([fixture('oci-layout'), 'creds/app:v1', '--dry-run', ...args], { env });
+      expect(run.code, run.stderr).toBe(4);
+      expect(run.stderr).not.toMatch(/WARN|@aws-sdk|Multiple credential sources/);
+      const lines = run.stderr.trimEnd().split('\n');
+      expect(lines.at(-2)).toBe(`ecr-push: profile 'nosuch' (${from}) not found in ${env.AWS_CONFIG_FILE} or ${env.AWS_SHARED_CREDENTIALS_FILE}`);
+      expect(lines.at(-1)).toBe('hint: profiles there: ci, static; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not used when a profile is named');
+    });
+
+    it('that exists is used, with keys in the environment too, and without a warning', async () => {
+      const env = envWith({ '.aws/credentials': staticKeys('static') }, envKeys);
+      expect(await dryRun(env, ['--profile', 'static'])).toEqual([]);
+    });
+
+    it('gives the region when nothing else does', async () => {
+      const env = envWith({ '.aws/config': `[profile static]\nregion = ${emu.region}\n`, '.aws/credentials': staticKeys('static') });
+      delete env.AWS_REGION;
+      expect(await dryRun(env, ['--profile', 'static'])).toEqual([]);
+    });
+
+    it('with a region the SDK refuses: exit 2 naming the profile and its file', async () => {
+      const env = envWith({ '.aws/config': '[profile static]\nregion = not_a_region\n', '.aws/credentials': staticKeys('static') });
+      delete env.AWS_REGION;
+      const run = await runCli([fixture('oci-layout'), 'creds/app:v1', '--dry-run', '--profile', 'static'], { env });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toContain(`ecr-push: region 'not_a_region' of profile 'static' in ${env.AWS_CONFIG_FILE} is not an AWS region`);
+      expect(run.stderr).not.toMatch(/Region not accepted|InternalError|this is a bug/);
+    });
+  });
 });

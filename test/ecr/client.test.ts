@@ -1,5 +1,5 @@
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEcrClient, resolvedRegion } from '../../src/ecr/client.js';
 import type { PushEvent } from '../../src/events.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -58,5 +58,26 @@ describe('the ECR client', () => {
     const client = await createEcrClient({ region: emu.region, endpointUrl: emu.endpoint, maxAttempts: 1 });
     await expect(client.send(new DescribeRepositoriesCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException' });
     client.destroy();
+  });
+
+  it('refuses a region the SDK would not accept with a usage error naming --region', async () => {
+    await expect(createEcrClient({ region: 'not_a_region', endpointUrl: emu.endpoint })).rejects.toMatchObject({
+      name: 'UsageError', message: expect.stringMatching(/^--region 'not_a_region' is not an AWS region/),
+    });
+  });
+
+  it('says a named profile is missing from the shared files, and the SDK prints no warning about the keys in the environment', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const client = await createEcrClient({ region: emu.region, endpointUrl: emu.endpoint, profile: 'nosuch' });
+      await expect(client.send(new DescribeRepositoriesCommand({}))).rejects.toMatchObject({
+        name: 'CredentialsError',
+        message: "profile 'nosuch' (from --profile) not found in /nonexistent/aws-config or /nonexistent/aws-credentials",
+      });
+      client.destroy();
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
