@@ -11,7 +11,7 @@ import { selectImage } from './image/select.js';
 import { readToEnd, type ByteReader } from './image/byte-reader.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
-import { chooseTags, imageUri, parseReference } from './reference.js';
+import { chooseRegistryId, chooseTags, imageUri, parseReference } from './reference.js';
 import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
@@ -175,7 +175,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
   const partSize = validPartSize(opts.partSize);
   const compression = validCompression(opts.compression);
   const maxAttempts = validMaxAttempts(opts.maxAttempts);
-  const registryId = opts.registryId ?? ref.registryId;
+  const registryId = chooseRegistryId(opts.destination, opts.registryId);
   let client: ECRClient | undefined;
   const source = await openSource(opts.source, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.stdin ? { stdin: opts.stdin } : {}) });
   try {

@@ -54,6 +54,13 @@ describe('push() in-process against the emulator', () => {
     expect(emu.tags('abort/ok')).toEqual({ v1: result.digest });
   });
 
+  it('refuses a registryId that contradicts the account of the destination host before asking ECR anything', async () => {
+    const before = emu.calls.length;
+    const pushing = push({ source: fixture('oci-layout'), destination: `${emu.accountId}.dkr.ecr.${emu.region}.amazonaws.com/abort/ok:v2`, registryId: '999999999999', cacheDir });
+    await expect(pushing).rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining('contradicts the account') });
+    expect(emu.calls.length).toBe(before);
+  });
+
   it('treats a MissingLayerDigest failure from BatchCheckLayerAvailability as an absent blob', async () => {
     emu.setAbsentLayers('MissingLayerDigest');
     try {
