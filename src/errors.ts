@@ -9,8 +9,10 @@ export interface ExitCodeRow {
   names: string[];
   meaning: string;
   /**
-   * What to do next, shown under the failure line unless the error carries its own hint.
-   * `{repository}` is replaced by the repository name when it is known.
+   * What to do next after `ecr-push push`, shown under the failure line unless the error carries
+   * its own hint (COMMAND_HINTS has the other commands' hints). `{repository}` is replaced by the
+   * repository name when it is known. Input errors have none here: INPUT_HINTS gives one only for
+   * the problems where advice helps.
    */
   hint?: string;
 }
@@ -20,7 +22,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   { code: 0, names: ['ImageAlreadyExistsException'], meaning: 'pushed, or nothing to change (ImageAlreadyExistsException; tag already on this digest)' },
   { code: 1, names: ['InternalError'], meaning: 'internal error (a bug)', hint: 'this is a bug in ecr-push: run again with -v and report the output' },
   { code: 2, names: ['UsageError'], meaning: 'usage: bad arguments, invalid repository name, tag or reference', hint: 'run `ecr-push --help` for usage and examples' },
-  { code: 3, names: ['InputError'], meaning: 'input: local image missing, unreadable, malformed, corrupt, or the selection is ambiguous', hint: 'check the source path; `ecr-push inspect <source>` lists the images it holds' },
+  { code: 3, names: ['InputError'], meaning: 'input: local image missing, unreadable, malformed, corrupt, or the selection is ambiguous' },
   { code: 4, names: ['CredentialsError'], meaning: 'credentials: none found, expired or invalid, access denied', hint: 'check AWS_PROFILE / --profile, `aws sts get-caller-identity`, and that the identity may call ECR' },
   { code: 5, names: ['NetworkError'], meaning: 'network: endpoint unreachable, TLS or DNS failure, timeouts after retries', hint: 'check --region, --endpoint-url and network access to ECR, then run again' },
   { code: 10, names: ['RepositoryNotFoundException'], meaning: 'RepositoryNotFoundException', hint: 'create it with `aws ecr create-repository --repository-name {repository}`, or pass --create-repository' },
@@ -80,6 +82,62 @@ export class InterruptedError extends EcrPushError {
   }
 }
 
+/** The command that failed: hints name only options and next steps that command has. */
+export type CommandName = 'push' | 'tag' | 'inspect';
+
+/**
+ * Hints of `tag` and `inspect` that differ from the table's (which are written for push): `tag`
+ * has no --create-repository, --concurrency or local source, and `inspect` changes nothing.
+ * `null`: no hint.
+ */
+const COMMAND_HINTS: Readonly<Record<Exclude<CommandName, 'push'>, Readonly<Record<string, string | null>>>> = {
+  tag: {
+    UsageError: 'run `ecr-push tag --help` for usage and examples',
+    RepositoryNotFoundException: '`ecr-push tag` works on an image already in ECR: check the repository name, --region and --registry-id (`aws ecr describe-repositories` lists them)',
+    ImageTagAlreadyExistsException: 'the repository\'s tags are immutable: a tag on another image cannot be moved; choose a tag that is not in use',
+    ImageDigestDoesNotMatchException: 'ECR answered with another digest than the image\'s; run again, and report it if it repeats',
+    LayersNotFoundException: 'the image\'s layers are no longer in the repository (lifecycle policy or a delete?); push the image again',
+    ReferencedImagesNotFoundException: 'the index\'s platform manifests are no longer in the repository; push the image again',
+    LimitExceededException: 'an ECR quota was hit; run again later, or ask for a quota increase',
+    ServerException: 'ECR had an internal error; run again later',
+    Interrupted: 'run the same command again: tags already put are left as they are',
+    Terminated: 'run the same command again: tags already put are left as they are',
+  },
+  inspect: {
+    UsageError: 'run `ecr-push inspect --help` for usage',
+    Interrupted: null,
+    Terminated: null,
+  },
+};
+
+const PATH_HINT = 'check the path: a source is an OCI layout directory, a docker save or OCI archive, or - for standard input';
+const DAMAGED_HINT = 'the source is damaged (cut short or changed since it was saved); save or export the image again';
+
+/**
+ * Hints for input errors, by the problem the message names. The others need none: their message
+ * already says what to do (decompress first, save with a newer Docker, pipe an archive in) or
+ * lists the choices.
+ */
+const INPUT_HINTS: readonly { problem: RegExp; hint: Readonly<Record<'push' | 'inspect', string>> }[] = [
+  {
+    // Which image? The message lists the choices; inspect shows what each one holds.
+    problem: /holds \d+ images; choose one with --image|has no image .*; choices: /,
+    hint: {
+      push: '`ecr-push inspect <source>` shows the tags, platforms and layers of each image it holds',
+      inspect: 'run `ecr-push inspect <source>` without --image to list every image',
+    },
+  },
+  {
+    problem: /: no such file or directory$|\((ENOENT|ENOTDIR):|is not a tar archive, a compressed tar or an OCI layout directory$|is a tar archive but not an image/,
+    hint: { push: PATH_HINT, inspect: PATH_HINT },
+  },
+  {
+    // Bytes that are not what the image says they are: the file was cut short or changed.
+    problem: /does not match its digest|content hashes to|is larger than the expected \d+ bytes|has \d+ bytes, expected \d+|read back as sha|truncated tar archive|corrupt tar header|cannot read the \w+ stream/,
+    hint: { push: DAMAGED_HINT, inspect: DAMAGED_HINT },
+  },
+];
+
 /** The exit code for an error name (ours or an ECR exception name); unknown ECR names give 25. */
 export function exitCodeForName(name: string): number {
   const row = EXIT_CODES.find((r) => r.names.includes(name));
@@ -91,9 +149,19 @@ const UNLISTED_HINTS: Readonly<Record<string, string>> = {
   ImageNotFoundException: 'check the tag or digest with `aws ecr describe-images --repository-name {repository}`',
 };
 
-/** The hint for an error name, with `{repository}` filled in (or a placeholder when unknown). */
-export function hintForName(name: string, repository?: string): string | undefined {
-  const row = EXIT_CODES.find((r) => r.names.includes(name));
-  const hint = row ? row.hint : (UNLISTED_HINTS[name] ?? EXIT_CODES.find((r) => r.names.includes('EcrError'))?.hint);
+/**
+ * The hint for an error name after `command` (default push), with `{repository}` filled in (or a
+ * placeholder when unknown). `message`: the error's, which selects the hint of an input error.
+ */
+export function hintForName(name: string, repository?: string, command: CommandName = 'push', message = ''): string | undefined {
+  const hint = command !== 'push' && name in COMMAND_HINTS[command] ? COMMAND_HINTS[command][name] : tableHint(name, command, message);
   return hint?.replaceAll('{repository}', repository ?? 'REPOSITORY');
+}
+
+function tableHint(name: string, command: CommandName, message: string): string | undefined {
+  if (name === 'InputError') {
+    return INPUT_HINTS.find((h) => h.problem.test(message))?.hint[command === 'inspect' ? 'inspect' : 'push'];
+  }
+  const row = EXIT_CODES.find((r) => r.names.includes(name));
+  return row ? row.hint : (UNLISTED_HINTS[name] ?? EXIT_CODES.find((r) => r.names.includes('EcrError'))?.hint);
 }

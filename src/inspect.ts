@@ -63,6 +63,14 @@ export interface InspectReport {
   images: InspectImage[];
 }
 
+/** What `inspect --json` prints when it fails: the source it was given, no images, and the error (as a failed push reports it). */
+export interface InspectFailure {
+  status: 'error';
+  source: string;
+  images: [];
+  error: { name: string; exitCode: number; message: string };
+}
+
 const platformOf = (d: { platform?: Descriptor['platform'] }): string | undefined => (d.platform ? platformString(d.platform) : undefined);
 
 function blob(source: ImageSource, d: Descriptor): InspectBlob {

@@ -1,7 +1,9 @@
 /**
  * retag(): add tags to an image already in ECR. BatchGetImage reads the manifest exactly as
  * stored; PutImage puts the same bytes and media type once per new tag. A tag already on the
- * image is "unchanged".
+ * image is "unchanged". A tag that an immutable repository keeps on another image does not stop
+ * the others: each is tried, then the conflicts fail the run (ImageTagAlreadyExistsException,
+ * naming every such tag). Any other failure stops at once. Each tag put is a `manifest` event.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { UsageError } from './errors.js';
@@ -11,7 +13,7 @@ import { imageUri, parseReference, validateTag } from './reference.js';
 import { classify, EcrServiceError } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
 import { getImage, putManifest } from './ecr/images.js';
-import type { Transport } from './ecr/transport.js';
+import { errorName, type Transport } from './ecr/transport.js';
 import { validMaxAttempts } from './plan/options.js';
 import { sha256 } from './image/digest.js';
 
@@ -43,10 +45,22 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
     }
     const m = { bytes, digest: image.digest, mediaType: image.mediaType };
     let pushed = false;
+    const conflicts: EcrServiceError[] = [];
     for (const tag of opts.tags) {
-      const { status } = await putManifest(t, m, tag);
+      let status: 'pushed' | 'unchanged';
+      try {
+        ({ status } = await putManifest(t, m, tag));
+      } catch (err) {
+        if (errorName(err) !== 'ImageTagAlreadyExistsException' || opts.signal?.aborted) throw err;
+        conflicts.push(err as EcrServiceError);
+        continue;
+      }
       pushed ||= status === 'pushed';
       onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, tag, status });
+    }
+    if (conflicts.length > 0) {
+      // The hint comes from the tag command's row, not from the push-oriented one PutImage's error carries.
+      throw new EcrServiceError('ImageTagAlreadyExistsException', conflicts.map((c) => c.message).join('; '), { cause: conflicts[0] });
     }
     const account = registryId ?? image.registryId;
     const region = client ? await resolvedRegion(client) : ref.region;

@@ -129,7 +129,7 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     ['random.bin', /not a tar archive/],
     ['not-a-layout', /not an OCI image layout/],
   ];
-  it.each(CORRUPT)('inspect corrupt/%s exits 3 with one line naming the problem', (name, problem) => {
+  it.each(CORRUPT)('inspect corrupt/%s exits 3 with one line naming the problem, and with --json one error object on stdout', (name, problem) => {
     const r = cli(['inspect', `fixtures/corrupt/${name}`, '--json']);
     expect(r.code).toBe(3);
     const lines = errorLines(r.stderr);
@@ -137,6 +137,31 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     expect(lines[0]).toMatch(problem);
     expect(lines[0]).toContain(`fixtures/corrupt/${name}`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(JSON.parse(r.stdout)).toEqual({
+      status: 'error', source: `fixtures/corrupt/${name}`, images: [], error: { name: 'InputError', exitCode: 3, message: lines[0]!.slice('ecr-push: '.length, -' (InputError)'.length) },
+    });
+  });
+
+  it('inspect --json prints one error object for a missing file and an image the source does not hold, with a hint that fits', () => {
+    const missing = cli(['inspect', 'fixtures/no-such.tar', '--json']);
+    expect(missing.code).toBe(3);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ status: 'error', source: 'fixtures/no-such.tar', error: { name: 'InputError', exitCode: 3 } });
+    expect(missing.stderr).toMatch(/no such file or directory.*\nhint: check the path/);
+
+    const noImage = cli(['inspect', 'fixtures/docker-archive.tar', '--image', '5', '--json']);
+    expect(noImage.code).toBe(3);
+    expect(JSON.parse(noImage.stdout)).toMatchObject({ status: 'error', images: [], error: { exitCode: 3, message: expect.stringMatching(/no image "5"; choices: 1 /) } });
+    expect(noImage.stderr).toMatch(/\nhint: run `ecr-push inspect <source>` without --image/);
+  });
+
+  it('inspect gives no generic hint where the message already says what is wrong, and no inspect hint for a damaged blob', () => {
+    const empty = cli(['inspect', 'fixtures/corrupt/empty.tar']);
+    expect(empty.code).toBe(3);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).not.toContain('hint:');
+    const flipped = cli(['inspect', 'fixtures/corrupt/flipped-byte.tar']);
+    expect(flipped.stderr).toMatch(/\nhint: the source is damaged/);
+    expect(flipped.stderr).not.toContain('ecr-push inspect');
   });
 
   it('every corrupt fixture on disk is covered by a test', () => {

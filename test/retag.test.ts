@@ -30,6 +30,32 @@ describe('retag()', () => {
     expect(client.calls[0]?.input).toMatchObject({ imageIds: [{ imageDigest: digest }] });
   });
 
+  it('tries every tag when one is held by another image, then fails naming that tag; each tag put is an event', async () => {
+    const other = `sha256:${'0'.repeat(64)}`;
+    const client = stubClient((call, input) => {
+      if (call === 'BatchGetImage') {
+        const wanted = (input.imageIds as { imageTag?: string }[])[0]!.imageTag;
+        return wanted === 'taken' ? { images: [{ ...stored.images[0], imageId: { imageDigest: other, imageTag: 'taken' } }] } : stored;
+      }
+      if (input.imageTag === 'taken') throw ecrException('ImageTagAlreadyExistsException');
+      return { image: { imageId: { imageDigest: digest, imageTag: input.imageTag } } };
+    });
+    const events: unknown[] = [];
+    const failed = retag({ reference: 'app:v1', tags: ['a', 'taken', 'b'], internals: { client }, onEvent: (e) => events.push(e) });
+    await expect(failed).rejects.toMatchObject({ name: 'ImageTagAlreadyExistsException', message: expect.stringContaining(`tag "taken" already names ${other}`) });
+    expect(client.calls.filter((c) => c.call === 'PutImage').map((c) => c.input.imageTag)).toEqual(['a', 'taken', 'b']);
+    expect(events).toEqual(['a', 'b'].map((tag) => ({ type: 'manifest', digest, mediaType, tag, status: 'pushed' })));
+  });
+
+  it('stops at the first failure that is not a held tag', async () => {
+    const client = stubClient((call) => {
+      if (call === 'BatchGetImage') return stored;
+      throw ecrException('KmsException');
+    });
+    await expect(retag({ reference: 'app:v1', tags: ['a', 'b'], internals: { client } })).rejects.toMatchObject({ name: 'KmsException' });
+    expect(client.calls.map((c) => c.call)).toEqual(['BatchGetImage', 'PutImage']);
+  });
+
   it('fails clearly when the image is not in the repository', async () => {
     const client = stubClient(() => ({ images: [], failures: [{ failureCode: 'ImageNotFound' }] }));
     await expect(retag({ reference: 'app:nope', tags: ['v2'], internals: { client } })).rejects.toMatchObject({ name: 'ImageNotFoundException' });

@@ -1,5 +1,5 @@
 /** A classified error → the two lines the user sees (what failed, what to do) and the `error` field of the JSON. */
-import { type EcrPushError, exitCodeForName, hintForName } from '../errors.js';
+import { type CommandName, type EcrPushError, exitCodeForName, hintForName } from '../errors.js';
 import type { PushResult } from '../events.js';
 import { oneLine } from './format.js';
 
@@ -10,8 +10,14 @@ export interface Failure {
   hint?: string;
 }
 
-export function describeFailure(err: EcrPushError, repository?: string): Failure {
-  const hint = err.hint ?? hintForName(err.name, repository);
+/** What the failure is about: the repository (for hints naming it) and the command that failed (default push). */
+export interface FailureContext {
+  repository?: string;
+  command?: CommandName;
+}
+
+export function describeFailure(err: EcrPushError, context: FailureContext = {}): Failure {
+  const hint = err.hint ?? hintForName(err.name, context.repository, context.command, err.message);
   return {
     name: err.name,
     exitCode: exitCodeForName(err.name),

@@ -3,6 +3,7 @@
  * prints the result (or the failure) and returns the exit code. The only place that decides it.
  */
 import type { Invocation } from '../cli.js';
+import type { InspectFailure } from '../inspect.js';
 import { classify } from '../ecr/classify.js';
 import { type EcrPushError, InterruptedError } from '../errors.js';
 import type { PushResult } from '../events.js';
@@ -73,7 +74,8 @@ export async function runInvocation(inv: Invocation): Promise<number> {
   } catch (err) {
     reporter.stop();
     const reference = inv.command === 'push' ? inv.options.destination : inv.options.reference;
-    return fail(classify(err, controller.signal), flags, tracker, namedBy(reference));
+    const requested = inv.command === 'tag' ? inv.options.tags : undefined;
+    return fail(classify(err, controller.signal), flags, tracker, namedBy(reference), requested);
   } finally {
     stopListening();
   }
@@ -81,7 +83,7 @@ export async function runInvocation(inv: Invocation): Promise<number> {
   try {
     await writeResultFiles(result, flags.digestFile, process.env);
   } catch (err) {
-    const failure = describeFailure(classify(err), result.repository);
+    const failure = describeFailure(classify(err), { repository: result.repository, command: inv.command });
     process.stderr.write(failureText(failure, err as Error, flags.verbose));
     if (flags.json) process.stdout.write(resultText({ ...result, status: 'error', error: jsonError(failure) }, true));
     return failure.exitCode;
@@ -90,14 +92,33 @@ export async function runInvocation(inv: Invocation): Promise<number> {
   return 0;
 }
 
-function fail(err: EcrPushError, flags: RunFlags, tracker: ProgressTracker, named: { repository: string; registryId?: string }): number {
-  const failure = describeFailure(err, tracker.repository ?? named.repository);
-  if (err instanceof InterruptedError) {
+/**
+ * Report a failed push, or a failed `tag` when `requested` holds the tags it was asked to put:
+ * then the failure line says which of them were put (when any, or when interrupted) and the
+ * JSON `tags` lists only those.
+ */
+function fail(
+  err: EcrPushError, flags: RunFlags, tracker: ProgressTracker, named: { repository: string; registryId?: string }, requested?: string[],
+): number {
+  const failure = describeFailure(err, { repository: tracker.repository ?? named.repository, command: requested ? 'tag' : 'push' });
+  if (requested) {
+    if (tracker.tagsPut.length > 0 || err instanceof InterruptedError) failure.message = `${failure.message}; ${tagsSummary(requested, tracker.tagsPut)}`;
+  } else if (err instanceof InterruptedError) {
     failure.message = `${err.message}: ${tracker.summary(formatBytes)}`;
   }
   process.stderr.write(failureText(failure, err, flags.verbose));
-  if (flags.json) process.stdout.write(resultText(tracker.failed(jsonError(failure), named), true));
+  if (flags.json) {
+    const result = tracker.failed(jsonError(failure), named);
+    process.stdout.write(resultText(requested ? { ...result, tags: [...tracker.tagsPut] } : result, true));
+  }
   return failure.exitCode;
+}
+
+/** `tags put: a, b; not put: c` (a tag already on the image counts as put), or `no tag was put`. */
+function tagsSummary(requested: string[], put: string[]): string {
+  const notPut = requested.filter((t) => !put.includes(t));
+  if (put.length === 0) return 'no tag was put';
+  return `tags put: ${put.join(', ')}${notPut.length > 0 ? `; not put: ${notPut.join(', ')}` : ''}`;
 }
 
 async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Promise<number> {
@@ -110,8 +131,12 @@ async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Pro
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return 0;
   } catch (err) {
-    const failure = describeFailure(classify(err, controller.signal));
+    const failure = describeFailure(classify(err, controller.signal), { command: 'inspect' });
     process.stderr.write(failureText(failure, err as Error, false));
+    if (inv.json) {
+      const failed: InspectFailure = { status: 'error', source: inv.options.source, images: [], error: jsonError(failure) };
+      process.stdout.write(`${JSON.stringify(failed, null, 2)}\n`);
+    }
     return failure.exitCode;
   } finally {
     stopListening();

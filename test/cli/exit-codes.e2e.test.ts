@@ -1,7 +1,7 @@
 /**
  * Every row of the exit-code table, through the real CLI against the emulator: each ECR exception
  * injected on the call that throws it, plus missing credentials, a closed port, a bad reference
- * and a corrupt archive. Each asserts the exit code, the two stderr lines and the --json object.
+ * and a corrupt archive. Each asserts the exit code, the stderr lines and the --json object.
  */
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,15 +27,19 @@ function jsonOf(run: CliRun): ErrorObject {
   return JSON.parse(lines[0]!) as ErrorObject;
 }
 
-/** The failure lines: `ecr-push: … (Name)` then `hint: …`, and no stack trace. */
-function expectFailureLines(run: CliRun, name: string, hint: RegExp): void {
+/** The failure lines: `ecr-push: … (Name)` then `hint: …` (none when `hint` is undefined), and no stack trace. */
+function expectFailureLines(run: CliRun, name: string, hint: RegExp | undefined): void {
   const lines = run.stderr.trimEnd().split('\n');
   const at = lines.findIndex((l) => l.startsWith('ecr-push: '));
   expect(at, run.stderr).toBeGreaterThanOrEqual(0);
   expect(lines[at]).toMatch(new RegExp(` \\(${name}\\)$`));
-  expect(lines[at + 1]).toMatch(/^hint: /);
-  expect(lines[at + 1]).toMatch(hint);
-  expect(lines.slice(at + 2)).toEqual([]);
+  if (hint === undefined) {
+    expect(lines.slice(at + 1)).toEqual([]);
+  } else {
+    expect(lines[at + 1]).toMatch(/^hint: /);
+    expect(lines[at + 1]).toMatch(hint);
+    expect(lines.slice(at + 2)).toEqual([]);
+  }
   expect(run.stderr).not.toMatch(/\n\s+at /);
 }
 
@@ -125,19 +129,26 @@ describe.skipIf(skip)(`exit codes of the real CLI against the emulator${skip ? `
     expect(emu.calls.length).toBe(calls);
   });
 
-  it('3: a corrupt archive and a missing source are input errors', async () => {
+  it('3: a corrupt archive and a missing source are input errors, each with the hint that fits it', async () => {
     const env = cleanEnv(emu.env);
     const corrupt = join(env.HOME!, 'corrupt.tar');
     const archive = readFileSync(join(images!, 'tool-made', 'docker-archive.tar'));
     writeFileSync(corrupt, archive.subarray(0, Math.floor(archive.length / 2)));
     const run = await runCli([corrupt, 'row/any:v1', '--json'], { env });
     expect(run.code, run.stderr).toBe(3);
-    expectFailureLines(run, 'InputError', /inspect/);
+    expectFailureLines(run, 'InputError', /damaged.*save or export the image again/);
     expect(jsonOf(run)).toMatchObject({ status: 'error', error: { name: 'InputError', exitCode: 3 } });
 
     const missing = await runCli([join(env.HOME!, 'no-such.tar'), 'row/any:v1'], { env });
     expect(missing.code).toBe(3);
-    expectFailureLines(missing, 'InputError', /./);
+    expectFailureLines(missing, 'InputError', /check the path/);
+
+    const xz = join(env.HOME!, 'image.tar.xz');
+    writeFileSync(xz, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00]));
+    const compressed = await runCli([xz, 'row/any:v1'], { env });
+    expect(compressed.code).toBe(3);
+    expectFailureLines(compressed, 'InputError', undefined); // the message already says how to decompress
+    expect(compressed.stderr).toMatch(/xz-compressed.*decompress it first/);
   });
 
   it('4: no credentials anywhere says where the default chain looked', async () => {

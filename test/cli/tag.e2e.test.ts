@@ -1,7 +1,8 @@
 /**
  * `ecr-push tag` through the real CLI: new tags point at the same digest, the stored manifest is
- * byte-identical to the one pushed (media type included), and a tag already on the image is
- * `unchanged` with exit 0.
+ * byte-identical to the one pushed (media type included), a tag already on the image is
+ * `unchanged` with exit 0, a tag an immutable repository keeps on another image fails the run
+ * (exit 11) without stopping the other tags, and the hints fit `tag`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,8 +93,34 @@ describe.skipIf(skip)(`ecr-push tag${skip ? ` (skipped: ${skip})` : ''}`, () => 
     expect((await runCli([join(images!, 'tool-made', 'oci-layout-zstd'), 'tag/fixed:other', '-q'], { env: env() })).code).toBe(0);
     const run = await runCli(['tag', 'tag/fixed:v1', 'other', '--json'], { env: env() });
     expect(run.code, run.stderr).toBe(11);
-    expect(run.stderr).toMatch(/^ecr-push: .* \(ImageTagAlreadyExistsException\)\nhint: .*new tag/m);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', repository: 'tag/fixed', error: { name: 'ImageTagAlreadyExistsException', exitCode: 11 } });
+    expect(run.stderr).toMatch(/^ecr-push: tag "other" already names .* \(ImageTagAlreadyExistsException\)\nhint: .*choose a tag that is not in use/m);
+    expect(run.stderr).not.toMatch(/push under|-t NEW_TAG/);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', repository: 'tag/fixed', tags: [], error: { name: 'ImageTagAlreadyExistsException', exitCode: 11 } });
+  });
+
+  it('puts every other tag when one is held by another image, then exits 11 saying which were put and which failed', async () => {
+    const zstd = join(images!, 'tool-made', 'oci-layout-zstd');
+    expect((await runCli([zstd, 'tag/fixed:taken', '-q'], { env: env() })).code).toBe(0);
+    const run = await runCli(['tag', 'tag/fixed:v1', 'a1', 'taken', 'a2', '--json'], { env: env() });
+    expect(run.code, run.stderr).toBe(11);
+    const v1 = layoutManifest(join(images!, 'tool-made', 'oci-layout')).digest;
+    const tags = emu.tags('tag/fixed');
+    expect([tags.a1, tags.a2, tags.taken]).toEqual([v1, v1, layoutManifest(zstd).digest]);
+    const obj = JSON.parse(run.stdout);
+    expect(obj).toMatchObject({ status: 'error', tags: ['a1', 'a2'], error: { name: 'ImageTagAlreadyExistsException', exitCode: 11 } });
+    expect(obj.error.message).toMatch(/^tag "taken" already names .*; tags put: a1, a2; not put: taken$/);
+
+    const quiet = await runCli(['tag', 'tag/fixed:v1', 'a3', 'taken', '-q'], { env: env() });
+    expect(quiet.code).toBe(11);
+    expect(quiet.stderr).toMatch(/^ecr-push: tag "taken" already names .*; tags put: a3; not put: taken \(ImageTagAlreadyExistsException\)\n/);
+  });
+
+  it('advises checking the repository, not --create-repository (which tag does not have), when it does not exist', async () => {
+    const run = await runCli(['tag', 'tag/nosuch:v1', 'x', '--json'], { env: env() });
+    expect(run.code, run.stderr).toBe(10);
+    expect(run.stderr).toMatch(/\(RepositoryNotFoundException\)\nhint: .*already in ECR.*--region/);
+    expect(run.stderr).not.toContain('--create-repository');
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', repository: 'tag/nosuch', tags: [], error: { exitCode: 10 } });
   });
 
   it('exits 25 and suggests describe-images when the image to retag is not in the repository', async () => {
@@ -105,9 +132,9 @@ describe.skipIf(skip)(`ecr-push tag${skip ? ` (skipped: ${skip})` : ''}`, () => 
   it('rejects a reference without tag or digest, and an invalid new tag, as usage errors', async () => {
     const noTag = await runCli(['tag', 'tag/oci', 'v3'], { env: env() });
     expect(noTag.code).toBe(2);
-    expect(noTag.stderr).toMatch(/names no image.*\(UsageError\)/);
+    expect(noTag.stderr).toMatch(/^ecr-push: .*names no image: give repo:tag or repo@sha256:.*\nhint: run `ecr-push tag --help`/);
     const badTag = await runCli(['tag', 'tag/oci:v1', 'not!valid'], { env: env() });
     expect(badTag.code).toBe(2);
-    expect(badTag.stderr).toMatch(/invalid tag "not!valid".*\(UsageError\)/);
+    expect(badTag.stderr).toMatch(/^ecr-push: invalid tag "not!valid".*\)\nhint: run `ecr-push tag --help`/);
   });
 });

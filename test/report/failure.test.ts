@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { classify, EcrServiceError } from '../../src/ecr/classify.js';
-import { CredentialsError, InterruptedError, UsageError } from '../../src/errors.js';
+import { CredentialsError, InputError, InterruptedError, UsageError } from '../../src/errors.js';
 import { describeFailure, failureText } from '../../src/report/failure.js';
 
 describe('failure lines', () => {
   it('say what failed with the exception name, then the create command for a missing repository', () => {
     const err = new EcrServiceError('RepositoryNotFoundException', "The repository with name 'team/app' does not exist");
-    const f = describeFailure(err, 'team/app');
+    const f = describeFailure(err, { repository: 'team/app' });
     expect(f.exitCode).toBe(10);
     expect(failureText(f, err, false)).toBe(
       "ecr-push: The repository with name 'team/app' does not exist (RepositoryNotFoundException)\n" +
@@ -34,6 +34,32 @@ describe('failure lines', () => {
     const f = describeFailure(classify(new TypeError("Cannot read properties of undefined (reading 'uploadId')")));
     expect(f).toMatchObject({ name: 'InternalError', exitCode: 1 });
     expect(f.hint).toMatch(/bug.*-v/);
+  });
+
+  it('give tag hints that name no push-only option', () => {
+    const notFound = describeFailure(new EcrServiceError('RepositoryNotFoundException', 'no repo'), { repository: 'app', command: 'tag' });
+    expect(notFound.exitCode).toBe(10);
+    expect(notFound.hint).not.toMatch(/--create-repository/);
+    expect(notFound.hint).toMatch(/already in ECR/);
+    for (const name of ['ImageTagAlreadyExistsException', 'LimitExceededException', 'ServerException', 'UsageError']) {
+      expect(describeFailure(new EcrServiceError(name, 'x'), { command: 'tag' }).hint).not.toMatch(/push under|-t NEW_TAG|--create-repository|--concurrency|blobs/);
+    }
+    expect(describeFailure(new InterruptedError('SIGINT'), { command: 'tag' }).hint).toMatch(/tags already put/);
+    expect(describeFailure(new EcrServiceError('RepositoryNotFoundException', 'no repo'), { command: 'push' }).hint).toMatch(/--create-repository/);
+  });
+
+  it('give an input error a hint only where it helps: which image, a wrong path, damaged bytes', () => {
+    const hint = (message: string, command: 'push' | 'inspect' = 'push'): string | undefined => describeFailure(new InputError(message), { command }).hint;
+    expect(hint('a.tar holds 2 images; choose one with --image: 1 (a:1), 2 (b:1)')).toMatch(/ecr-push inspect <source>/);
+    expect(hint('a.tar has no image "5"; choices: 1 (a:1), 2 (b:1)', 'inspect')).toMatch(/without --image/);
+    expect(hint('nope.tar: no such file or directory')).toMatch(/check the path/);
+    expect(hint('r.bin is not a tar archive, a compressed tar or an OCI layout directory')).toMatch(/check the path/);
+    expect(hint('blob sha256:ab in a.tar (blobs/sha256/ab) does not match its digest (content hashes to sha256:cd)')).toMatch(/damaged/);
+    expect(hint('a.tar: truncated tar archive (ends inside a header at byte 512)', 'inspect')).toMatch(/damaged/);
+    // The message says what to do, or there is nothing more to say.
+    expect(hint('a.tar.xz is xz-compressed, which this Node cannot read; decompress it first, e.g. xz -dc a.tar.xz | ecr-push - REPO:TAG')).toBeUndefined();
+    expect(hint('standard input is a terminal, not an image archive; pipe one in, e.g. docker save app | ecr-push - REPO:TAG')).toBeUndefined();
+    expect(hint('old.tar is a docker save archive from before Docker 1.10 (no manifest.json), which cannot be pushed; save it again with a newer Docker')).toBeUndefined();
   });
 
   it('show a stack trace only when verbose', () => {
