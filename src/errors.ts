@@ -82,6 +82,19 @@ export class InterruptedError extends EcrPushError {
   }
 }
 
+/**
+ * The names ecr-push gives its own failures, as opposed to the names of AWS exceptions. They
+ * select a row and appear in the JSON `error.name`, but are not shown on the failure line.
+ */
+const OWN_NAMES: ReadonlySet<string> = new Set([
+  'InternalError', 'UsageError', 'InputError', 'CredentialsError', 'NetworkError', 'EcrError', 'Interrupted', 'Terminated',
+]);
+
+/** True for an AWS exception name (RepositoryNotFoundException, ThrottlingException, ...), false for ecr-push's own names. */
+export function isAwsExceptionName(name: string): boolean {
+  return !OWN_NAMES.has(name) && name !== 'Error';
+}
+
 /** The command that failed: hints name only options and next steps that command has. */
 export type CommandName = 'push' | 'tag' | 'inspect';
 

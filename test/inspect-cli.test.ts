@@ -136,9 +136,10 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(problem);
     expect(lines[0]).toContain(`fixtures/corrupt/${name}`);
+    expect(lines[0]).not.toContain('(InputError)');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(JSON.parse(r.stdout)).toEqual({
-      status: 'error', source: `fixtures/corrupt/${name}`, images: [], error: { name: 'InputError', exitCode: 3, message: lines[0]!.slice('ecr-push: '.length, -' (InputError)'.length) },
+      status: 'error', source: `fixtures/corrupt/${name}`, images: [], error: { name: 'InputError', exitCode: 3, message: lines[0]!.slice('ecr-push: '.length) },
     });
   });
 

@@ -136,5 +136,6 @@ describe.skipIf(skip)(`ecr-push tag${skip ? ` (skipped: ${skip})` : ''}`, () => 
     const badTag = await runCli(['tag', 'tag/oci:v1', 'not!valid'], { env: env() });
     expect(badTag.code).toBe(2);
     expect(badTag.stderr).toMatch(/^ecr-push: invalid tag "not!valid".*\)\nhint: run `ecr-push tag --help`/);
+    expect(badTag.stderr).not.toContain('(UsageError)');
   });
 });

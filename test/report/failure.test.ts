@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify, EcrServiceError } from '../../src/ecr/classify.js';
-import { CredentialsError, InputError, InterruptedError, UsageError } from '../../src/errors.js';
+import { CredentialsError, InputError, InterruptedError, NetworkError, UsageError } from '../../src/errors.js';
 import { describeFailure, failureText } from '../../src/report/failure.js';
 
 describe('failure lines', () => {
@@ -34,6 +34,22 @@ describe('failure lines', () => {
     const f = describeFailure(classify(new TypeError("Cannot read properties of undefined (reading 'uploadId')")));
     expect(f).toMatchObject({ name: 'InternalError', exitCode: 1 });
     expect(f.hint).toMatch(/bug.*-v/);
+  });
+
+  it('end with the AWS exception name, never with ecr-push\'s own error names', () => {
+    const lines = [new InputError('x.tar: truncated tar archive'), new UsageError('bad flag'), new InterruptedError('SIGINT'),
+      new NetworkError('cannot reach ECR: ECONNREFUSED'), classify(new TypeError('boom'))].map((err) => failureText(describeFailure(err), err, false).split('\n')[0]);
+    expect(lines).toEqual(['ecr-push: x.tar: truncated tar archive', 'ecr-push: bad flag', 'ecr-push: interrupted by SIGINT',
+      'ecr-push: cannot reach ECR: ECONNREFUSED', 'ecr-push: boom']);
+  });
+
+  it('name an AWS exception once: from the cause of a credentials error, not again when the message has it', () => {
+    const sdkError = (name: string): Error => Object.assign(new Error('The request signature we calculated does not match'), { name, $metadata: {} });
+    const rejected = classify(sdkError('InvalidSignatureException'));
+    expect(failureText(describeFailure(rejected), rejected, false).split('\n')[0]).toBe('ecr-push: AWS rejected the credentials (InvalidSignatureException)');
+    const denied = classify(sdkError('AccessDeniedException'));
+    expect(failureText(describeFailure(denied), denied, false).split('\n')[0]).toMatch(/^ecr-push: access denied: .* \(AccessDeniedException\)$/);
+    expect(describeFailure(denied).name).toBe('CredentialsError');
   });
 
   it('give tag hints that name no push-only option', () => {
