@@ -28,7 +28,9 @@ export interface FailureContext {
 function awsExceptionOf(err: EcrPushError, message: string): string | undefined {
   if (isAwsExceptionName(err.name)) return message.endsWith(`(${err.name})`) ? undefined : err.name;
   for (let e: unknown = err.cause, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (('$metadata' in e || '$fault' in e) && isAwsExceptionName(e.name)) {
+    // `$fault` marks an exception ECR or AWS answered with; the SDK's own errors (a TimeoutError
+    // around a reset socket) carry `$metadata` only and are not named.
+    if ('$fault' in e && isAwsExceptionName(e.name)) {
       return new RegExp(`\\b${e.name}\\b`).test(message) ? undefined : e.name;
     }
   }

@@ -41,14 +41,14 @@ describe.skipIf(skip)(`help, version and usage errors${skip ? ` (skipped: ${skip
   it('an unknown option exits 2 with one line saying so and one hint line; --json adds the error object', async () => {
     const run = await runCli(['./x.tar', 'app:v1', '--frobnicate', '--json'], { env: cleanEnv() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe("ecr-push: unknown option '--frobnicate' (UsageError)\nhint: run `ecr-push --help` for usage and examples\n");
+    expect(run.stderr).toBe("ecr-push: unknown option '--frobnicate'\nhint: run `ecr-push --help` for usage and examples\n");
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', error: { name: 'UsageError', exitCode: 2 } });
   });
 
   it('a bad number exits 2 before anything is read', async () => {
     const run = await runCli(['./does-not-exist.tar', 'app:v1', '--concurrency', 'lots'], { env: cleanEnv() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^ecr-push: --concurrency must be a whole number, got 'lots' \(UsageError\)\n/);
+    expect(run.stderr).toMatch(/^ecr-push: --concurrency must be a whole number, got 'lots'\n/);
   });
 
   it('-v shows the stack trace of a failure; without -v there is none', async () => {
@@ -57,6 +57,6 @@ describe.skipIf(skip)(`help, version and usage errors${skip ? ` (skipped: ${skip
     expect(quiet.stderr).not.toMatch(/\n\s+at /);
     const verbose = await runCli(['./does-not-exist.tar', 'app:v1', '-v'], { env: cleanEnv({ AWS_REGION: 'us-east-1' }) });
     expect(verbose.code).toBe(3);
-    expect(verbose.stderr).toMatch(/\(InputError\)\nhint: .*\nInputError: .*\n\s+at /);
+    expect(verbose.stderr).toMatch(/\nhint: .*\nInputError: .*\n\s+at /);
   });
 });

@@ -106,7 +106,7 @@ describe.skipIf(skip)(`output of the real CLI${skip ? ` (skipped: ${skip})` : ''
     expect(interrupted, run.screen).toBe(true);
     expect(run.code, run.screen).toBe(130);
     // The spinner is cleared and the cursor shown before the failure lines, and nothing spins after them.
-    expect(run.screen).toMatch(/\u001b\[\?25hecr-push: interrupted by SIGINT: 0 of 4 blobs uploaded \(0 B\), no image was put \(Interrupted\)\r\nhint: /);
+    expect(run.screen).toMatch(/\u001b\[\?25hecr-push: interrupted by SIGINT: 0 of 4 blobs uploaded \(0 B\), no image was put\r\nhint: /);
     expect(run.screen.slice(run.screen.indexOf('ecr-push: interrupted'))).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
     expect(emu.calls.filter((c) => c.repository === repo && c.call === 'PutImage')).toEqual([]);
   }, 60_000);

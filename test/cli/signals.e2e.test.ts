@@ -51,7 +51,7 @@ describe.skipIf(skip)(`signals during an upload${skip ? ` (skipped: ${skip})` : 
     expect(run.code, run.stderr).toBe(code);
     // Aborted in flight, not after the 30 s the emulator would hold the part.
     expect(Date.now() - sentAt).toBeLessThan(10_000);
-    expect(run.stderr).toMatch(new RegExp(`ecr-push: interrupted by ${signal}: 0 of \\d+ blobs uploaded \\(0 B\\), no image was put \\(${name}\\)\\n`));
+    expect(run.stderr).toMatch(new RegExp(`ecr-push: interrupted by ${signal}: 0 of \\d+ blobs uploaded \\(0 B\\), no image was put\\n`));
     expect(run.stderr).toMatch(/hint: run the same command again/);
     const obj = JSON.parse(run.stdout) as { status: string; error: { name: string; exitCode: number } };
     expect(obj).toMatchObject({ status: 'error', repository: repo, error: { name, exitCode: code } });

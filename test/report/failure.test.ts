@@ -44,12 +44,21 @@ describe('failure lines', () => {
   });
 
   it('name an AWS exception once: from the cause of a credentials error, not again when the message has it', () => {
-    const sdkError = (name: string): Error => Object.assign(new Error('The request signature we calculated does not match'), { name, $metadata: {} });
+    const sdkError = (name: string): Error => Object.assign(new Error('The request signature we calculated does not match'), { name, $fault: 'client', $metadata: {} });
     const rejected = classify(sdkError('InvalidSignatureException'));
     expect(failureText(describeFailure(rejected), rejected, false).split('\n')[0]).toBe('ecr-push: AWS rejected the credentials (InvalidSignatureException)');
     const denied = classify(sdkError('AccessDeniedException'));
     expect(failureText(describeFailure(denied), denied, false).split('\n')[0]).toMatch(/^ecr-push: access denied: .* \(AccessDeniedException\)$/);
     expect(describeFailure(denied).name).toBe('CredentialsError');
+  });
+
+  it('name no exception for a network failure: the SDK\'s TimeoutError around a reset socket is not an AWS answer', () => {
+    const timeout = Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET', $metadata: { attempts: 2 } });
+    const err = classify(timeout);
+    const line = failureText(describeFailure(err), err, false).split('\n')[0];
+    expect(line).toMatch(/^ecr-push: cannot reach ECR: /);
+    expect(line).not.toMatch(/\(TimeoutError\)$/);
+    expect(describeFailure(err).awsException).toBeUndefined();
   });
 
   it('give tag hints that name no push-only option', () => {
