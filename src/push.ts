@@ -15,7 +15,7 @@ import { chooseRegistryId, chooseTags, imageUri, parseReference } from './refere
 import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
-import { createRepository, putManifest, repositoryRegistryId } from './ecr/images.js';
+import { createRepository, putUnderTags, repositoryRegistryId } from './ecr/images.js';
 import { errorName, type Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
@@ -90,13 +90,11 @@ async function putManifests(t: Transport, rendered: RenderedManifest[], tags: st
   let pushed = false;
   let registryId: string | undefined;
   for (const m of rendered) {
-    for (const tag of m.isRoot && tags.length > 0 ? tags : [undefined]) {
-      if (t.signal?.aborted) throw t.signal.reason;
-      const { status, registryId: stored } = await putManifest(t, m, tag);
+    await putUnderTags(t, m, m.isRoot && tags.length > 0 ? tags : [undefined], (tag, { status, registryId: stored }) => {
       pushed ||= status === 'pushed';
       registryId ??= stored;
       t.onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, status, ...(tag !== undefined ? { tag } : {}) });
-    }
+    });
   }
   return registryId ? { pushed, registryId } : { pushed };
 }

@@ -9,11 +9,11 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { UsageError } from './errors.js';
 import type { EventSink, PushResult } from './events.js';
 import type { RetagOptions } from './options.js';
-import { imageUri, parseReference, validateTag } from './reference.js';
+import { chooseRegistryId, imageUri, parseReference, validateTag } from './reference.js';
 import { classify, EcrServiceError } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
-import { getImage, putManifest } from './ecr/images.js';
-import { errorName, type Transport } from './ecr/transport.js';
+import { getImage, putUnderTags } from './ecr/images.js';
+import type { Transport } from './ecr/transport.js';
 import { validMaxAttempts } from './plan/options.js';
 import { sha256 } from './image/digest.js';
 
@@ -27,7 +27,7 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
   if (opts.tags.length === 0) throw new UsageError('give at least one new tag');
   opts.tags.forEach(validateTag);
   const maxAttempts = validMaxAttempts(opts.maxAttempts);
-  const registryId = opts.registryId ?? ref.registryId;
+  const registryId = chooseRegistryId(opts.reference, opts.registryId);
   let client: ECRClient | undefined;
   try {
     const sender = opts.internals?.client ?? (client = await createEcrClient({
@@ -45,23 +45,10 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
     }
     const m = { bytes, digest: image.digest, mediaType: image.mediaType };
     let pushed = false;
-    const conflicts: EcrServiceError[] = [];
-    for (const tag of opts.tags) {
-      let status: 'pushed' | 'unchanged';
-      try {
-        ({ status } = await putManifest(t, m, tag));
-      } catch (err) {
-        if (errorName(err) !== 'ImageTagAlreadyExistsException' || opts.signal?.aborted) throw err;
-        conflicts.push(err as EcrServiceError);
-        continue;
-      }
+    await putUnderTags(t, m, opts.tags, (tag, { status }) => {
       pushed ||= status === 'pushed';
-      onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, tag, status });
-    }
-    if (conflicts.length > 0) {
-      // The hint comes from the tag command's row, not from the push-oriented one PutImage's error carries.
-      throw new EcrServiceError('ImageTagAlreadyExistsException', conflicts.map((c) => c.message).join('; '), { cause: conflicts[0] });
-    }
+      onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, ...(tag !== undefined ? { tag } : {}), status });
+    });
     const account = registryId ?? image.registryId;
     const region = client ? await resolvedRegion(client) : ref.region;
     return {

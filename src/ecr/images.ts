@@ -44,6 +44,34 @@ export async function getImage(t: Transport, id: { imageTag?: string; imageDiges
 }
 
 /**
+ * Put one manifest under each of `tags` in order (`undefined`: untagged), reporting each put
+ * through `onPut`. A tag that an immutable repository keeps on another image does not stop the
+ * others: every tag is tried, then the conflicts fail together (ImageTagAlreadyExistsException
+ * naming each). Any other failure stops at once.
+ */
+export async function putUnderTags(
+  t: Transport, m: ManifestToPut, tags: readonly (string | undefined)[], onPut: (tag: string | undefined, outcome: PutOutcome) => void,
+): Promise<void> {
+  const conflicts: EcrServiceError[] = [];
+  for (const tag of tags) {
+    if (t.signal?.aborted) throw t.signal.reason;
+    let outcome: PutOutcome;
+    try {
+      outcome = await putManifest(t, m, tag);
+    } catch (err) {
+      if (errorName(err) !== 'ImageTagAlreadyExistsException' || t.signal?.aborted) throw err;
+      conflicts.push(err as EcrServiceError);
+      continue;
+    }
+    onPut(tag, outcome);
+  }
+  if (conflicts.length > 0) {
+    // No hint of its own: the reporting command's row gives one that fits (push or tag).
+    throw new EcrServiceError('ImageTagAlreadyExistsException', conflicts.map((c) => c.message).join('; '), { cause: conflicts[0] });
+  }
+}
+
+/**
  * Put one manifest under one tag (or none). ImageAlreadyExists, and ImageTagAlreadyExists when the
  * tag already names this digest, are "unchanged"; any other conflict fails.
  */

@@ -75,7 +75,7 @@ export async function runInvocation(inv: Invocation): Promise<number> {
     reporter.stop();
     const reference = inv.command === 'push' ? inv.options.destination : inv.options.reference;
     const requested = inv.command === 'tag' ? inv.options.tags : undefined;
-    return fail(classify(err, controller.signal), flags, tracker, namedBy(reference), requested);
+    return fail(classify(err, controller.signal), flags, tracker, namedBy(reference), inv.command, requested);
   } finally {
     stopListening();
   }
@@ -93,24 +93,23 @@ export async function runInvocation(inv: Invocation): Promise<number> {
 }
 
 /**
- * Report a failed push, or a failed `tag` when `requested` holds the tags it was asked to put:
- * then the failure line says which of them were put (when any, or when interrupted) and the
- * JSON `tags` lists only those.
+ * Report a failed push or `tag`. Once tags were put (or when a `tag` run was interrupted), the
+ * failure line says which of the tags asked for were put and which not (`requested`: those of
+ * `tag`; a push's come from its plan). An interrupted push says what it had done. The JSON `tags`
+ * lists the tags put.
  */
 function fail(
-  err: EcrPushError, flags: RunFlags, tracker: ProgressTracker, named: { repository: string; registryId?: string }, requested?: string[],
+  err: EcrPushError, flags: RunFlags, tracker: ProgressTracker, named: { repository: string; registryId?: string },
+  command: 'push' | 'tag', requested: string[] = tracker.tags,
 ): number {
-  const failure = describeFailure(err, { repository: tracker.repository ?? named.repository, command: requested ? 'tag' : 'push' });
-  if (requested) {
-    if (tracker.tagsPut.length > 0 || err instanceof InterruptedError) failure.message = `${failure.message}; ${tagsSummary(requested, tracker.tagsPut)}`;
-  } else if (err instanceof InterruptedError) {
+  const failure = describeFailure(err, { repository: tracker.repository ?? named.repository, command });
+  if (command === 'push' && err instanceof InterruptedError) {
     failure.message = `${err.message}: ${tracker.summary(formatBytes)}`;
+  } else if (tracker.tagsPut.length > 0 || err instanceof InterruptedError) {
+    failure.message = `${failure.message}; ${tagsSummary(requested, tracker.tagsPut)}`;
   }
   process.stderr.write(failureText(failure, err, flags.verbose));
-  if (flags.json) {
-    const result = tracker.failed(jsonError(failure), named);
-    process.stdout.write(resultText(requested ? { ...result, tags: [...tracker.tagsPut] } : result, true));
-  }
+  if (flags.json) process.stdout.write(resultText(tracker.failed(jsonError(failure), named), true));
   return failure.exitCode;
 }
 

@@ -44,8 +44,9 @@ export class ProgressTracker {
   };
 
   /**
-   * The result object for a run that ended with `error`. `named` is what the command line named
-   * (used when the library failed before reporting its plan).
+   * The result object for a run that ended with `error`: `tags` lists the tags put before it
+   * stopped. `named` is what the command line named (used when the library failed before
+   * reporting its plan).
    */
   failed(error: NonNullable<PushResult['error']>, named: { repository: string; registryId?: string }): PushResult {
     const registryId = this.registryId ?? named.registryId;
@@ -53,7 +54,7 @@ export class ProgressTracker {
       status: 'error',
       repository: this.repository ?? named.repository,
       ...(registryId === undefined ? {} : { registryId }),
-      tags: this.tags,
+      tags: [...this.tagsPut],
       blobs: { ...this.blobs },
       manifests: [...this.manifests],
       error,

@@ -65,4 +65,19 @@ describe.skipIf(skip)(`tags${skip ? ` (skipped: ${skip})` : ''}`, () => {
     expect(run.code).toBe(11);
     expect(ctx.emu.tags('tags/fixed').v1).toBe(before.v1);
   });
+
+  it('puts every other tag when an immutable one names another image, then exits 11 saying which were put', async () => {
+    ctx.emu.createRepository('tags/some', 'IMMUTABLE');
+    expect((await push(fixture('oci-layout'), 'tags/some:held')).run.code).toBe(0);
+    const held = ctx.emu.tags('tags/some').held;
+    const { run } = await push(fixture('oci-index'), 'tags/some:n1', '-t', 'held', '-t', 'n2');
+    expect(run.code, run.stderr).toBe(11);
+    const result = JSON.parse(run.stdout) as { status: string; tags: string[] };
+    expect(result).toMatchObject({ status: 'error', tags: ['n1', 'n2'] });
+    expect(run.stderr).toMatch(/tags put: n1, n2; not put: held \(ImageTagAlreadyExistsException\)/);
+    const tags = ctx.emu.tags('tags/some');
+    expect(tags.held).toBe(held);
+    expect(tags.n1).toBeDefined();
+    expect(tags.n2).toBe(tags.n1);
+  });
 });
