@@ -5,8 +5,8 @@
 import type { Platform } from './image/types.js';
 
 export type PushEvent =
-  /** Source opened and the plan made: how many blobs and manifests take part. */
-  | { type: 'plan'; repository: string; registryId?: string; tags: string[]; blobs: number; manifests: number; totalBytes: number }
+  /** Source opened and the plan made: how many blobs and manifests take part (`dryRun`: none will be sent). */
+  | { type: 'plan'; repository: string; registryId?: string; tags: string[]; blobs: number; manifests: number; totalBytes: number; dryRun?: boolean }
   /** A blob ECR already has. */
   | { type: 'blob-skipped'; digest: string; size: number }
   /** A blob upload begins (size is the bytes to send, when known). */

@@ -185,7 +185,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     for (const b of plan.blobs) source.blobs.check(b.source);
     onEvent({
       type: 'plan', repository: ref.repository, tags, blobs: plan.blobs.length, manifests: plan.manifests.length,
-      totalBytes: plan.totalBytes, ...(registryId ? { registryId } : {}),
+      totalBytes: plan.totalBytes, ...(registryId ? { registryId } : {}), ...(opts.dryRun ? { dryRun: true } : {}),
     });
     const cache = consistentCache(await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey()), plan.blobs);
     const known = knownBeforeSending(plan, cache);

@@ -7,7 +7,8 @@ type EventOf<T extends PushEvent['type']> = Extract<PushEvent, { type: T }>;
 export function planLine(e: EventOf<'plan'>): string {
   const tags = e.tags.length > 0 ? `:${e.tags.join(', :')}` : '';
   const manifests = e.manifests === 1 ? '1 manifest' : `${e.manifests} manifests`;
-  return oneLine(`pushing ${e.blobs} blobs (${formatBytes(e.totalBytes)}) and ${manifests} to ${e.repository}${tags}`);
+  const what = `${e.blobs} blobs (${formatBytes(e.totalBytes)}) and ${manifests} to ${e.repository}${tags}`;
+  return oneLine(e.dryRun ? `dry run, nothing is uploaded or put: checking ${what}` : `pushing ${what}`);
 }
 
 export function skippedLine(e: EventOf<'blob-skipped'>): string {

@@ -30,6 +30,12 @@ describe('plain reporter (CI logs and pipes)', () => {
     ]);
   });
 
+  it('says at the start of a dry run that nothing will be uploaded or put', () => {
+    const [plan] = pushEvents;
+    const lines = run([{ ...(plan as Extract<PushEvent, { type: 'plan' }>), dryRun: true }]);
+    expect(lines[0]).toBe('dry run, nothing is uploaded or put: checking 2 blobs (31.0 MiB) and 1 manifest to team/app:v1, :latest');
+  });
+
   it('hides request and retry events unless verbose, and shows them with call, attempt, status and request id', () => {
     expect(run(pushEvents).some((l) => /request|retry/.test(l))).toBe(false);
     const verbose = run(pushEvents, { verbose: true });
