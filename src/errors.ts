@@ -11,8 +11,8 @@ export interface ExitCodeRow {
   /**
    * What to do next after `ecr-push push`, shown under the failure line unless the error carries
    * its own hint (COMMAND_HINTS has the other commands' hints). `{repository}` is replaced by the
-   * repository name when it is known. Input errors have none here: INPUT_HINTS gives one only for
-   * the problems where advice helps.
+   * repository name when it is known. Input errors have none here: INPUT_HINTS gives one by the
+   * error's `problem`, only where advice helps.
    */
   hint?: string;
 }
@@ -59,9 +59,20 @@ export class UsageError extends EcrPushError {
   override name = 'UsageError';
 }
 
+/**
+ * What an input error is about, where a hint helps: which image of several (`choice`), a path
+ * that is not an image (`path`), or bytes that are not what the image says (`damaged`).
+ */
+export type InputProblem = 'choice' | 'path' | 'damaged';
+
 /** The local image is missing, unreadable, malformed, corrupt, or the selection is ambiguous. Exit 3. */
 export class InputError extends EcrPushError {
   override name = 'InputError';
+  readonly problem?: InputProblem;
+  constructor(message: string, options?: { cause?: unknown; hint?: string; problem?: InputProblem }) {
+    super(message, options);
+    if (options?.problem !== undefined) this.problem = options.problem;
+  }
 }
 
 /** No credentials, expired or invalid ones, or access denied. Exit 4. */
@@ -127,29 +138,19 @@ const PATH_HINT = 'check the path: a source is an OCI layout directory, a docker
 const DAMAGED_HINT = 'the source is damaged (cut short or changed since it was saved); save or export the image again';
 
 /**
- * Hints for input errors, by the problem the message names. The others need none: their message
- * already says what to do (decompress first, save with a newer Docker, pipe an archive in) or
- * lists the choices.
+ * Hints for input errors, by their problem. The others need none: their message already says
+ * what to do (decompress first, save with a newer Docker, pipe an archive in).
  */
-const INPUT_HINTS: readonly { problem: RegExp; hint: Readonly<Record<'push' | 'inspect', string>> }[] = [
-  {
-    // Which image? The message lists the choices; inspect shows what each one holds.
-    problem: /holds \d+ images; choose one with --image|has no image .*; choices: /,
-    hint: {
-      push: '`ecr-push inspect <source>` shows the tags, platforms and layers of each image it holds',
-      inspect: 'run `ecr-push inspect <source>` without --image to list every image',
-    },
+const INPUT_HINTS: Readonly<Record<InputProblem, Readonly<Record<'push' | 'inspect', string>>>> = {
+  // Which image? The message lists the choices; inspect shows what each one holds.
+  choice: {
+    push: '`ecr-push inspect <source>` shows the tags, platforms and layers of each image it holds',
+    inspect: 'run `ecr-push inspect <source>` without --image to list every image',
   },
-  {
-    problem: /: no such file or directory$|\((ENOENT|ENOTDIR):|is not a tar archive, a compressed tar or an OCI layout directory$|is a tar archive but not an image/,
-    hint: { push: PATH_HINT, inspect: PATH_HINT },
-  },
-  {
-    // Bytes that are not what the image says they are: the file was cut short or changed.
-    problem: /does not match its digest|content hashes to|is larger than the expected \d+ bytes|has \d+ bytes, expected \d+|read back as sha|truncated tar archive|corrupt tar header|cannot read the \w+ stream/,
-    hint: { push: DAMAGED_HINT, inspect: DAMAGED_HINT },
-  },
-];
+  path: { push: PATH_HINT, inspect: PATH_HINT },
+  // Bytes that are not what the image says they are: the file was cut short or changed.
+  damaged: { push: DAMAGED_HINT, inspect: DAMAGED_HINT },
+};
 
 /** The exit code for an error name (ours or an ECR exception name); unknown ECR names give 25. */
 export function exitCodeForName(name: string): number {
@@ -164,17 +165,15 @@ const UNLISTED_HINTS: Readonly<Record<string, string>> = {
 
 /**
  * The hint for an error name after `command` (default push), with `{repository}` filled in (or a
- * placeholder when unknown). `message`: the error's, which selects the hint of an input error.
+ * placeholder when unknown). `problem`: an input error's, which selects its hint.
  */
-export function hintForName(name: string, repository?: string, command: CommandName = 'push', message = ''): string | undefined {
-  const hint = command !== 'push' && name in COMMAND_HINTS[command] ? COMMAND_HINTS[command][name] : tableHint(name, command, message);
+export function hintForName(name: string, repository?: string, command: CommandName = 'push', problem?: InputProblem): string | undefined {
+  const hint = command !== 'push' && name in COMMAND_HINTS[command] ? COMMAND_HINTS[command][name] : tableHint(name, command, problem);
   return hint?.replaceAll('{repository}', repository ?? 'REPOSITORY');
 }
 
-function tableHint(name: string, command: CommandName, message: string): string | undefined {
-  if (name === 'InputError') {
-    return INPUT_HINTS.find((h) => h.problem.test(message))?.hint[command === 'inspect' ? 'inspect' : 'push'];
-  }
+function tableHint(name: string, command: CommandName, problem: InputProblem | undefined): string | undefined {
+  if (name === 'InputError') return problem === undefined ? undefined : INPUT_HINTS[problem][command === 'inspect' ? 'inspect' : 'push'];
   const row = EXIT_CODES.find((r) => r.names.includes(name));
   return row ? row.hint : (UNLISTED_HINTS[name] ?? EXIT_CODES.find((r) => r.names.includes('EcrError'))?.hint);
 }

@@ -190,7 +190,7 @@ async function uploadOnce(t: Transport, blob: BlobToSend, settings: UploadSettin
   if (offset === 0) throw new InputError(`blob ${blob.label} is empty: ECR cannot store a zero-byte blob`);
   const digest = claimed ?? `sha256:${(hash as Hash).digest('hex')}`;
   if (blob.digest !== undefined && blob.digest !== digest) {
-    throw new InputError(`blob ${blob.label} read back as ${digest}, expected ${blob.digest}`);
+    throw new InputError(`blob ${blob.label} read back as ${digest}, expected ${blob.digest}`, { problem: 'damaged' });
   }
   try {
     return { digest, size: offset, alreadyExisted: await complete(s, digest) };

@@ -34,7 +34,7 @@ export function treeBlobStore(tree: FileTree, locate: BlobLocator): BlobStore {
       throw new InputError(`blob ${digest} is missing from ${tree.label}`);
     }
     if (range.length !== desc.size) {
-      throw new InputError(`blob ${digest} in ${where(path)} has ${range.length} bytes, expected ${desc.size}`);
+      throw new InputError(`blob ${digest} in ${where(path)} has ${range.length} bytes, expected ${desc.size}`, { problem: 'damaged' });
     }
     return { path, range, verifier: new BlobVerifier({ digest, size: desc.size }, where(path)) };
   }

@@ -60,8 +60,10 @@ export async function spool(
     const e = err as NodeJS.ErrnoException;
     if (e instanceof InputError || e.name === 'AbortError') throw e;
     // A file-system error (ENOSPC, EACCES) is about the temporary copy; anything else about the stream.
-    const problem = typeof e.syscall === 'string' ? `cannot copy it to a temporary file in ${opts.tmpDir ?? tmpdir()}` : `cannot read the ${kind ?? 'archive'} stream`;
-    throw new InputError(`${label}: ${problem} (${e.message})`, { cause: e });
+    if (typeof e.syscall === 'string') {
+      throw new InputError(`${label}: cannot copy it to a temporary file in ${opts.tmpDir ?? tmpdir()} (${e.message})`, { cause: e });
+    }
+    throw new InputError(`${label}: cannot read the ${kind ?? 'archive'} stream (${e.message})`, { cause: e, problem: 'damaged' });
   }
 }
 

@@ -69,7 +69,7 @@ export class BlobVerifier {
   }
 
   private mismatch(problem: string): InputError {
-    return new InputError(`blob ${this.expected.digest} in ${this.file} ${problem}`);
+    return new InputError(`blob ${this.expected.digest} in ${this.file} ${problem}`, { problem: 'damaged' });
   }
 }
 

@@ -40,7 +40,7 @@ export async function synthesizeManifest(tree: FileTree, entry: DockerSaveEntry,
   const configDigest = sha256(configBytes);
   const named = configDigestOfPath(entry.config);
   if (named !== undefined && named !== configDigest) {
-    throw new InputError(`${where}: config ${entry.config} does not match its digest (content hashes to ${configDigest})`);
+    throw new InputError(`${where}: config ${entry.config} does not match its digest (content hashes to ${configDigest})`, { problem: 'damaged' });
   }
   const facts = configFacts(configBytes, `${where}: config ${entry.config}`);
   if (facts.diffIds.length !== entry.layers.length) {

@@ -43,7 +43,7 @@ async function openLocation(location: string, opts: OpenOptions & { stdin?: Read
     return openStream(stdin, 'standard input', '-', opts);
   }
   const st = await stat(location).catch(() => undefined);
-  if (!st) throw new InputError(`${location}: no such file or directory`);
+  if (!st) throw new InputError(`${location}: no such file or directory`, { problem: 'path' });
   if (st.isDirectory()) return readTree(new DirTree(location, location), 'dir', location);
   // A pipe such as `<(xz -dc image.tar.xz)` can be read once only: copy it like standard input.
   if (!st.isFile()) return openStream(createReadStream(location), location, location, opts);
@@ -67,11 +67,9 @@ async function openStream(stream: Readable, label: string, location: string, opt
 async function openTar(file: string, label: string, location: string, compression?: Compression, temp?: TempFile): Promise<ImageSource> {
   try {
     if (!looksLikeTar(await fileHead(file, HEAD))) {
-      throw new InputError(
-        compression
-          ? `the ${compression}-decompressed content of ${label} is not a tar archive`
-          : `${label} is not a tar archive, a compressed tar or an OCI layout directory`,
-      );
+      throw compression
+        ? new InputError(`the ${compression}-decompressed content of ${label} is not a tar archive`)
+        : new InputError(`${label} is not a tar archive, a compressed tar or an OCI layout directory`, { problem: 'path' });
     }
     const source = await readTree(await TarTree.open(file, label), 'tar', location, temp);
     return compression ? { ...source, compression } : source;
@@ -88,7 +86,7 @@ function hasCompressedLayers(node: ImageNode): boolean {
 /** The error for a tar without index.json or manifest.json, pointing at a folder that has them. */
 function notAnImage(tree: FileTree): InputError {
   const nested = tree instanceof TarTree ? tree.names().find((n) => /^[^/]+\/(index|manifest)\.json$/.test(n)) : undefined;
-  if (!nested) return new InputError(`${tree.label} is a tar archive but not an image (no index.json or manifest.json)`);
+  if (!nested) return new InputError(`${tree.label} is a tar archive but not an image (no index.json or manifest.json)`, { problem: 'path' });
   const folder = nested.slice(0, nested.indexOf('/'));
   return new InputError(`${tree.label} holds the image inside the folder ${folder}/; make the archive from inside it, e.g. tar -C ${folder} -cf image.tar .`);
 }

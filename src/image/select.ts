@@ -22,12 +22,12 @@ function pickImage(source: ImageSource, wanted: string | undefined): SourceImage
   const { images } = source;
   if (wanted === undefined || wanted === '') {
     if (images.length === 1) return images[0]!;
-    throw new InputError(`${sourceName(source)} holds ${images.length} images; choose one with --image: ${describeChoices(images)}`);
+    throw new InputError(`${sourceName(source)} holds ${images.length} images; choose one with --image: ${describeChoices(images)}`, { problem: 'choice' });
   }
   const found = /^\d+$/.test(wanted)
     ? images.find((i) => i.position === Number(wanted))
     : images.find((i) => i.tags.includes(wanted)) ?? images.filter((i) => i.tags.some((t) => tagMatches(t, wanted)))[0];
-  if (!found) throw new InputError(`${sourceName(source)} has no image ${JSON.stringify(wanted)}; choices: ${describeChoices(images)}`);
+  if (!found) throw new InputError(`${sourceName(source)} has no image ${JSON.stringify(wanted)}; choices: ${describeChoices(images)}`, { problem: 'choice' });
   return found;
 }
 

@@ -98,13 +98,13 @@ export async function indexTar(path: string, label: string): Promise<Map<string,
       const h = await readAt(fh, offset, BLOCK);
       if (h.every((b) => b === 0)) return entries;
       if (!checksumOk(h)) {
-        throw new InputError(`${label}: corrupt tar header at byte ${offset}`);
+        throw new InputError(`${label}: corrupt tar header at byte ${offset}`, { problem: 'damaged' });
       }
       const flag = String.fromCharCode(h[156]!);
       const size = pax.size !== undefined ? Number(pax.size) : parseOctal(h.subarray(124, 136));
       const dataAt = offset + BLOCK;
       if (dataAt + size > fileSize) {
-        throw new InputError(`${label}: truncated tar archive (entry at byte ${offset} needs ${size} bytes, file ends at ${fileSize})`);
+        throw new InputError(`${label}: truncated tar archive (entry at byte ${offset} needs ${size} bytes, file ends at ${fileSize})`, { problem: 'damaged' });
       }
       offset = dataAt + Math.ceil(size / BLOCK) * BLOCK;
       if (flag === 'x' || flag === 'L' || flag === 'K') {
@@ -132,7 +132,7 @@ export async function indexTar(path: string, label: string): Promise<Map<string,
       entries.set(name, { name, type, offset: dataAt, size, ...(linkname ? { linkname } : {}) });
     }
     if (offset < fileSize || entries.size === 0) {
-      throw new InputError(`${label}: truncated tar archive (ends inside a header at byte ${offset})`);
+      throw new InputError(`${label}: truncated tar archive (ends inside a header at byte ${offset})`, { problem: 'damaged' });
     }
     return entries;
   } finally {

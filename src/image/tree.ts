@@ -56,9 +56,13 @@ export function failedStream(err: Error): Readable {
   });
 }
 
-/** A file-system error (EACCES, EIO, ...) becomes an InputError naming the source; others pass unchanged. */
+/**
+ * A file-system error (EACCES, EIO, ...) becomes an InputError naming the source (a path that
+ * does not exist is a `path` problem); others pass unchanged.
+ */
 export function asInputError(err: unknown, label: string): unknown {
   const e = err as NodeJS.ErrnoException;
   if (!(e instanceof Error) || e instanceof InputError || typeof e.syscall !== 'string') return err;
-  return new InputError(`${label}: cannot read (${e.message.split('\n')[0]})`, { cause: e });
+  const absent = e.code === 'ENOENT' || e.code === 'ENOTDIR';
+  return new InputError(`${label}: cannot read (${e.message.split('\n')[0]})`, { cause: e, ...(absent ? { problem: 'path' as const } : {}) });
 }

@@ -1,5 +1,5 @@
 /** A classified error → the two lines the user sees (what failed, what to do) and the `error` field of the JSON. */
-import { type CommandName, type EcrPushError, exitCodeForName, hintForName, isAwsExceptionName } from '../errors.js';
+import { type CommandName, type EcrPushError, exitCodeForName, hintForName, InputError, isAwsExceptionName } from '../errors.js';
 import type { PushResult } from '../events.js';
 import { oneLine } from './format.js';
 
@@ -38,7 +38,7 @@ function awsExceptionOf(err: EcrPushError, message: string): string | undefined 
 }
 
 export function describeFailure(err: EcrPushError, context: FailureContext = {}): Failure {
-  const hint = err.hint ?? hintForName(err.name, context.repository, context.command, err.message);
+  const hint = err.hint ?? hintForName(err.name, context.repository, context.command, err instanceof InputError ? err.problem : undefined);
   const message = oneLine(err.message);
   const awsException = awsExceptionOf(err, message);
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify, EcrServiceError } from '../../src/ecr/classify.js';
-import { CredentialsError, InputError, InterruptedError, NetworkError, UsageError } from '../../src/errors.js';
+import { CredentialsError, InputError, type InputProblem, InterruptedError, NetworkError, UsageError } from '../../src/errors.js';
 import { describeFailure, failureText } from '../../src/report/failure.js';
 
 describe('failure lines', () => {
@@ -74,17 +74,15 @@ describe('failure lines', () => {
   });
 
   it('give an input error a hint only where it helps: which image, a wrong path, damaged bytes', () => {
-    const hint = (message: string, command: 'push' | 'inspect' = 'push'): string | undefined => describeFailure(new InputError(message), { command }).hint;
-    expect(hint('a.tar holds 2 images; choose one with --image: 1 (a:1), 2 (b:1)')).toMatch(/ecr-push inspect <source>/);
-    expect(hint('a.tar has no image "5"; choices: 1 (a:1), 2 (b:1)', 'inspect')).toMatch(/without --image/);
-    expect(hint('nope.tar: no such file or directory')).toMatch(/check the path/);
-    expect(hint('r.bin is not a tar archive, a compressed tar or an OCI layout directory')).toMatch(/check the path/);
-    expect(hint('blob sha256:ab in a.tar (blobs/sha256/ab) does not match its digest (content hashes to sha256:cd)')).toMatch(/damaged/);
-    expect(hint('a.tar: truncated tar archive (ends inside a header at byte 512)', 'inspect')).toMatch(/damaged/);
+    const hint = (problem?: InputProblem, command: 'push' | 'inspect' = 'push'): string | undefined =>
+      describeFailure(new InputError('x', problem === undefined ? {} : { problem }), { command }).hint;
+    expect(hint('choice')).toMatch(/ecr-push inspect <source>/);
+    expect(hint('choice', 'inspect')).toMatch(/without --image/);
+    expect(hint('path')).toMatch(/check the path/);
+    expect(hint('damaged')).toMatch(/damaged/);
+    expect(hint('damaged', 'inspect')).toMatch(/damaged/);
     // The message says what to do, or there is nothing more to say.
-    expect(hint('a.tar.xz is xz-compressed, which this Node cannot read; decompress it first, e.g. xz -dc a.tar.xz | ecr-push - REPO:TAG')).toBeUndefined();
-    expect(hint('standard input is a terminal, not an image archive; pipe one in, e.g. docker save app | ecr-push - REPO:TAG')).toBeUndefined();
-    expect(hint('old.tar is a docker save archive from before Docker 1.10 (no manifest.json), which cannot be pushed; save it again with a newer Docker')).toBeUndefined();
+    expect(hint()).toBeUndefined();
   });
 
   it('show a stack trace only when verbose', () => {

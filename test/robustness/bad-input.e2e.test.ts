@@ -41,6 +41,9 @@ describe.skipIf(skip)(`bad input through the real CLI${skip ? ` (skipped: ${skip
 
       expect(run.code, run.stderr).toBe(3);
       expect(expectOneFailureLine(run.stderr, 'InputError')).toMatch(c.problem);
+      const hint = run.stderr.split('\n').find((l) => l.startsWith('hint: '));
+      if (c.hint) expect(hint, run.stderr).toMatch(c.hint);
+      else expect(hint, run.stderr).toBeUndefined();
       expect(run.stdout).toBe('');
       const calls = emu.calls.filter((call) => call.repository === repo).map((call) => call.call);
       expect(calls).not.toContain('PutImage');

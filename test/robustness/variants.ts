@@ -16,6 +16,8 @@ export interface BadInput {
   name: string;
   /** What the one failure line must say. */
   problem: RegExp;
+  /** What the hint line must say; without it, there is no hint line. */
+  hint?: RegExp;
   /**
    * True when the problem can only be seen while a layer's bytes stream to ECR (a flipped byte):
    * an upload may start, but it is never completed and no manifest is put.
@@ -28,6 +30,8 @@ export interface BadInput {
 }
 
 type Json = Record<string, unknown>;
+
+const DAMAGED = /source is damaged/;
 
 const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const hexOf = (digest: string): string => digest.slice(digest.indexOf(':') + 1);
@@ -98,11 +102,12 @@ const tool = (name: string) => (): string | undefined =>
 
 export const BAD_INPUTS: BadInput[] = [
   { name: 'an empty file', problem: /empty/, make: committed('corrupt/empty.tar') },
-  { name: 'random bytes', problem: /not a tar archive/, make: committed('corrupt/random.bin') },
-  { name: 'a truncated tar', problem: /truncated tar/, make: committed('corrupt/truncated.tar') },
+  { name: 'random bytes', problem: /not a tar archive/, hint: /check the path/, make: committed('corrupt/random.bin') },
+  { name: 'a truncated tar', problem: /truncated tar/, hint: DAMAGED, make: committed('corrupt/truncated.tar') },
   {
     name: 'a truncated gzip archive',
     problem: /gzip/,
+    hint: DAMAGED,
     make: async (dir) => {
       const gz = readFileSync(fixture('docker-archive.tar.gz'));
       const to = join(dir, 'truncated.tar.gz');
@@ -110,10 +115,11 @@ export const BAD_INPUTS: BadInput[] = [
       return to;
     },
   },
-  { name: 'a flipped byte in a layer of a docker save (gzipped on the way)', problem: /does not match its digest/, streaming: true, make: committed('corrupt/flipped-byte.tar') },
+  { name: 'a flipped byte in a layer of a docker save (gzipped on the way)', problem: /does not match its digest/, hint: DAMAGED, streaming: true, make: committed('corrupt/flipped-byte.tar') },
   {
     name: 'a flipped byte in a gzip layer of an OCI archive (sent as it is)',
     problem: /does not match its digest/,
+    hint: DAMAGED,
     streaming: true,
     make: (dir) => editTar(fixture('oci-archive.tar'), join(dir, 'flipped-oci.tar'), (entries) => {
       const layer = entryNamed(entries, `blobs/sha256/${hexOf(firstLayerDigest())}`);
