@@ -316,7 +316,8 @@ export async function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process
  * printed even when a logger is given) are dropped. The tool itself writes to the streams.
  */
 function silenceWarnings(): void {
-  process.noDeprecation = true;
+  // Read-only when Node itself was started with --no-deprecation (e.g. in NODE_OPTIONS).
+  if (!process.noDeprecation) process.noDeprecation = true;
   process.removeAllListeners('warning');
   const quiet = (): void => undefined;
   for (const method of ['log', 'info', 'debug', 'trace', 'warn', 'error'] as const) console[method] = quiet;
@@ -336,6 +337,9 @@ export async function main(argv: string[]): Promise<number> {
     if (invocation?.command === 'push') keepYoungGenerationSmall();
     return invocation === undefined ? 0 : await runInvocation(invocation);
   } catch (err) {
-    return reportFailure(err, argv.includes('--json'));
+    const [first, second] = argv;
+    const command = first === 'inspect' || first === 'tag' ? first : 'push';
+    const source = command === 'inspect' && second !== undefined && !second.startsWith('-') ? second : '';
+    return reportFailure(err, argv.includes('--json'), command, source);
   }
 }

@@ -101,9 +101,13 @@ const OWN_NAMES: ReadonlySet<string> = new Set([
   'InternalError', 'UsageError', 'InputError', 'CredentialsError', 'NetworkError', 'EcrError', 'Interrupted', 'Terminated',
 ]);
 
-/** True for an AWS exception name (RepositoryNotFoundException, ThrottlingException, ...), false for ecr-push's own names. */
+/**
+ * True for an AWS exception name (RepositoryNotFoundException, ThrottlingException, ...); false
+ * for ecr-push's own names and for what is not an answer from AWS: JavaScript error classes
+ * (SyntaxError, TimeoutError: they end in "Error") and the SDK's `Unknown` for an unreadable reply.
+ */
 export function isAwsExceptionName(name: string): boolean {
-  return !OWN_NAMES.has(name) && name !== 'Error';
+  return !OWN_NAMES.has(name) && !name.endsWith('Error') && name !== 'Unknown';
 }
 
 /** The command that failed: hints name only options and next steps that command has. */

@@ -38,6 +38,8 @@ const NETWORK_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'EPROTO',
 ]);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+/** What the SDK names an answer it could not read as ECR's: HTML, an empty body, an unknown error shape. */
+const NOT_ECR_NAMES = new Set(['SyntaxError', 'Unknown', 'UnknownError']);
 
 export const CREDENTIALS_HINT =
   'the AWS default credential chain looked at: the environment (AWS_ACCESS_KEY_ID, ' +
@@ -89,6 +91,14 @@ export function classify(err: unknown, signal?: AbortSignal): EcrPushError {
     const access = name === 'AccessDeniedException' ? `access denied: ${message}` : text;
     return new CredentialsError(access, { cause: err, hint: CREDENTIALS_HINT });
   }
+  if (/^Invalid Configuration:/.test(message)) {
+    // The SDK refusing a combination of settings (AWS_USE_DUALSTACK_ENDPOINT or
+    // AWS_USE_FIPS_ENDPOINT with a custom endpoint): the user's configuration, not a bug.
+    return new UsageError(`the AWS SDK refused the configuration: ${message.replace(/^Invalid Configuration:\s*/, '')}`, {
+      cause: err,
+      hint: 'unset AWS_USE_DUALSTACK_ENDPOINT / AWS_USE_FIPS_ENDPOINT (or use_dualstack_endpoint / use_fips_endpoint in the profile), or drop the custom endpoint',
+    });
+  }
   if (/region is missing/i.test(message)) {
     return new UsageError('no AWS region configured', {
       cause: err,
@@ -104,6 +114,13 @@ export function classify(err: unknown, signal?: AbortSignal): EcrPushError {
   }
   if (name === 'AbortError') return new InterruptedError('SIGINT');
   const isService = typeof err === 'object' && err !== null && ('$metadata' in err || '$fault' in err);
+  if (isService && NOT_ECR_NAMES.has(name)) {
+    const status = (err as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+    return new EcrServiceError('EcrError', `the endpoint did not answer like ECR${typeof status === 'number' ? ` (HTTP ${status})` : ''}`, {
+      cause: err,
+      hint: 'check --endpoint-url (or AWS_ENDPOINT_URL_ECR): it must be an ECR API endpoint; -v shows each request',
+    });
+  }
   if (isService) {
     const serviceName = name === 'ECRServiceException' || name === 'Error' ? 'EcrError' : name;
     return new EcrServiceError(serviceName, message, { cause: err });

@@ -5,10 +5,10 @@
 import type { Invocation } from '../cli.js';
 import type { InspectFailure } from '../inspect.js';
 import { classify } from '../ecr/classify.js';
-import { type EcrPushError, InterruptedError } from '../errors.js';
+import { type CommandName, type EcrPushError, InterruptedError } from '../errors.js';
 import type { PushResult } from '../events.js';
 import { parseReference } from '../reference.js';
-import { describeFailure, failureText, jsonError } from './failure.js';
+import { describeFailure, type Failure, failureText, jsonError } from './failure.js';
 import { formatBytes } from './format.js';
 import { createReporter } from './index.js';
 import { resultText, writeResultFiles } from './result.js';
@@ -133,8 +133,7 @@ async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Pro
     const failure = describeFailure(classify(err, controller.signal), { command: 'inspect' });
     process.stderr.write(failureText(failure, err as Error, false));
     if (inv.json) {
-      const failed: InspectFailure = { status: 'error', source: inv.options.source, images: [], error: jsonError(failure) };
-      process.stdout.write(`${JSON.stringify(failed, null, 2)}\n`);
+      process.stdout.write(inspectFailureJson(inv.options.source, failure));
     }
     return failure.exitCode;
   } finally {
@@ -144,12 +143,23 @@ async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Pro
 
 /**
  * A failure outside a running command: a command line that could not be parsed (exit 2), or a bug
- * (exit 1). One line, one hint, and the JSON object with `--json`.
+ * (exit 1). One line, the hint of `command`, and with `--json` the JSON object of that command
+ * (`source`: what `inspect` was given, when known).
  */
-export function reportFailure(err: unknown, json: boolean): number {
+export function reportFailure(err: unknown, json: boolean, command: CommandName = 'push', source = ''): number {
   const classified = classify(err);
-  const failure = describeFailure(classified);
+  const failure = describeFailure(classified, { command });
   process.stderr.write(failureText(failure, classified, false));
-  if (json) process.stdout.write(resultText(new ProgressTracker().failed(jsonError(failure), { repository: '' }), true));
+  if (json) {
+    process.stdout.write(command === 'inspect'
+      ? inspectFailureJson(source, failure)
+      : resultText(new ProgressTracker().failed(jsonError(failure), { repository: '' }), true));
+  }
   return failure.exitCode;
+}
+
+/** `inspect --json` on failure: its own shape, with no images. */
+function inspectFailureJson(source: string, failure: Failure): string {
+  const failed: InspectFailure = { status: 'error', source, images: [], error: jsonError(failure) };
+  return `${JSON.stringify(failed, null, 2)}\n`;
 }
