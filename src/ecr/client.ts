@@ -165,7 +165,14 @@ async function checkRegion(client: ECRClient, opts: ClientOptions): Promise<void
   try {
     await client.config.region();
   } catch (err) {
-    const m = /Region not accepted: region="(.*)"/s.exec(err instanceof Error ? err.message : '');
+    const message = err instanceof Error ? err.message : '';
+    const profile = opts.profile || process.env.AWS_PROFILE || undefined;
+    if (/region is missing/i.test(message) && profile !== undefined) {
+      // No region because the named profile, which would have given one, does not exist: say that.
+      const missing = await missingProfile(profile, opts.profile ? 'from --profile' : 'from AWS_PROFILE');
+      if (missing) throw Object.assign(missing, { cause: err });
+    }
+    const m = /Region not accepted: region="(.*)"/s.exec(message);
     if (!m) return;
     const named = opts.region !== undefined ? `--region '${m[1]}'`
       : opts.hostRegion !== undefined ? `region '${m[1]}' of the destination host`

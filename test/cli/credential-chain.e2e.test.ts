@@ -114,6 +114,14 @@ describe.skipIf(skip)(`credentials through the default chain${skip ? ` (skipped:
       expect(lines.at(-1)).toBe('hint: profiles there: ci, static; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not used when a profile is named');
     });
 
+    it('that neither shared file defines, when it would also have given the region: exit 4 naming the profile, not "no region"', async () => {
+      const env = envWith({ '.aws/config': '[profile ci]\nregion = us-east-1\n' }, envKeys);
+      delete env.AWS_REGION;
+      const run = await runCli([fixture('oci-layout'), 'creds/app:v1', '--dry-run', '--profile', 'nosuch'], { env });
+      expect(run.code, run.stderr).toBe(4);
+      expect(run.stderr).toMatch(/ecr-push: profile 'nosuch' \(from --profile\) not found in /);
+    });
+
     it('that exists is used, with keys in the environment too, and without a warning', async () => {
       const env = envWith({ '.aws/credentials': staticKeys('static') }, envKeys);
       expect(await dryRun(env, ['--profile', 'static'])).toEqual([]);
