@@ -19,7 +19,7 @@ import { createRepository, putUnderTags, repositoryRegistryId } from './ecr/imag
 import { errorName, type Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
-import { alreadyInEcr, consistentCache, expectedSent, sentAs } from './plan/blob-sends.js';
+import { alreadyInEcr, cacheWithout, confirmedBy, consistentCache, disprovedHits, expectedSent, sentAs, skippedOnCache } from './plan/blob-sends.js';
 import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
 import { layerEncoder, layerEncoderKey } from './plan/encoder.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
@@ -204,9 +204,11 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       onEvent({ type: 'info', message: made === 'created' ? `created repository ${ref.repository}` : `repository ${ref.repository} already exists` });
     }
     const present = await findPresent(t, plan, cache, opts);
+    const trusted = confirmedBy(cache, present);
     if (opts.dryRun) {
-      dryRunReport(plan, present, cache, onEvent, tally);
-      return { ...result('dry-run'), ...(known ? manifestsOf(renderManifests(plan, known)) : digestUnknown(onEvent)) };
+      dryRunReport(plan, present, trusted, onEvent, tally);
+      const exact = knownBeforeSending(plan, trusted);
+      return { ...result('dry-run'), ...(exact ? manifestsOf(renderManifests(plan, exact)) : digestUnknown(onEvent)) };
     }
     // A body buffer per worker and one more, so a part is read ahead while the others are in
     // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
@@ -214,7 +216,17 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
     let sent: Map<string, SentBlob>;
     try {
-      sent = await sendBlobs(t, plan, source.blobs, present, cache, workers, settings, tally);
+      const onCacheWord = skippedOnCache(plan.blobs, trusted, present);
+      sent = await sendBlobs(t, plan, source.blobs, present, trusted, workers, settings, tally);
+      const disproved = disprovedHits(plan.blobs, sent, onCacheWord);
+      if (disproved.size > 0) {
+        onEvent({ type: 'info', message: `the compression cache was wrong about ${disproved.size} layer(s); compressing them after all` });
+        tally.skipped -= disproved.size;
+        const again = { ...plan, blobs: plan.blobs.filter((b) => disproved.has(b.source.digest)) };
+        for (const [digest, blob] of await sendBlobs(t, again, source.blobs, new Map(), cacheWithout(trusted, disproved), workers, settings, tally)) {
+          sent.set(digest, blob);
+        }
+      }
     } finally {
       await cache.save();
     }

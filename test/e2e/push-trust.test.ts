@@ -83,6 +83,31 @@ describe.skipIf(skip)(`what a push trusts${skip ? ` (skipped: ${skip})` : ''}`, 
     expect(again.digest).toBe(first.digest);
   });
 
+  it('compresses a layer after all when its cache entry turns out to name another layer of the image: the image put is the right one', async () => {
+    const cacheHome = scratchDir('trust-cache');
+    const first = await pushJson(cacheHome, fixture('docker-archive.tar'), 'trust/moved:v1', '--create-repository');
+    editCache(cacheHome, (entries, [a, b]) => {
+      entries[a!] = { ...entries[b!]! };
+      delete entries[b!];
+    });
+    const run = await cli(cacheHome, fixture('docker-archive.tar'), 'trust/moved:v2', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/compression cache was wrong about 1 layer/);
+    expect((JSON.parse(run.stdout) as Result).digest).toBe(first.digest);
+  });
+
+  it('reports no digest in a dry run when a cache entry is contradicted by ECR, rather than a wrong one', async () => {
+    const cacheHome = scratchDir('trust-cache');
+    const first = await pushJson(cacheHome, fixture('docker-archive.tar'), 'trust/drysize:v1', '--create-repository');
+    editCache(cacheHome, (entries, [a]) => {
+      entries[a!] = { ...entries[a!]!, size: entries[a!]!.size + 1 };
+    });
+    const dry = await pushJson(cacheHome, fixture('docker-archive.tar'), 'trust/drysize:v2', '--dry-run');
+    expect(dry).toMatchObject({ status: 'dry-run', manifests: [], blobs: { uploaded: 1 } });
+    expect(dry).not.toHaveProperty('digest');
+    expect((await pushJson(cacheHome, fixture('docker-archive.tar'), 'trust/drysize:v2')).digest).toBe(first.digest);
+  });
+
   it('reports in a dry run the manifest digest the push will put, and none while layers still have to be gzipped', async () => {
     const cacheHome = scratchDir('trust-cache');
     ctx.emu.createRepository('trust/dry');
