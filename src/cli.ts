@@ -114,6 +114,12 @@ function collectTags(text: string, previous: string[] = []): string[] {
  */
 function checkAwsSettings(reference: string, o: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   chooseRegistryId(reference, o.registryId as string | undefined);
+  const hostRegion = registryHost(reference)?.region;
+  if (o.region !== undefined && hostRegion !== undefined && o.region !== hostRegion) {
+    throw new UsageError(`--region ${String(o.region)} contradicts the region ${hostRegion} in "${reference}"`, {
+      hint: 'drop --region, or name the same region in both',
+    });
+  }
   if (o.region === undefined && registryHost(reference) === undefined && env.AWS_REGION !== undefined) {
     validateRegion(env.AWS_REGION, 'AWS_REGION');
   }

@@ -12,6 +12,8 @@ export class ProgressTracker {
   readonly manifests: PushResult['manifests'] = [];
   /** Tags that were put, in order. */
   readonly tagsPut: string[] = [];
+  /** The manifest the tags were put on (the image's root), once one was. */
+  private taggedDigest?: { digest: string; mediaType: string };
 
   readonly onEvent = (event: PushEvent): void => {
     switch (event.type) {
@@ -36,7 +38,10 @@ export class ProgressTracker {
         if (!this.manifests.some((m) => m.digest === event.digest)) {
           this.manifests.push({ digest: event.digest, mediaType: event.mediaType });
         }
-        if (event.tag !== undefined) this.tagsPut.push(event.tag);
+        if (event.tag !== undefined) {
+          this.tagsPut.push(event.tag);
+          this.taggedDigest = { digest: event.digest, mediaType: event.mediaType };
+        }
         break;
       default:
         break;
@@ -55,6 +60,7 @@ export class ProgressTracker {
       repository: this.repository ?? named.repository,
       ...(registryId === undefined ? {} : { registryId }),
       tags: [...this.tagsPut],
+      ...this.taggedDigest,
       blobs: { ...this.blobs },
       manifests: [...this.manifests],
       error,

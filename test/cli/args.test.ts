@@ -79,6 +79,7 @@ describe('command line → library options', () => {
     [['a', 'b', '-t', '-bad'], /^invalid tag "-bad"/],
     [['a', '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:v1', '--registry-id', '999999999999'], /^--registry-id 999999999999 contradicts the account 111122223333/],
     [['tag', '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:v1', 'v2', '--registry-id', '999999999999'], /contradicts the account 111122223333/],
+    [['a', '111122223333.dkr.ecr.us-east-1.amazonaws.com/app:v1', '--region', 'eu-west-1'], /^--region eu-west-1 contradicts the region us-east-1/],
   ])('rejects %j with a one-line usage error (exit 2)', async (argv, message) => {
     const err = await parseArgs(argv).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);

@@ -72,12 +72,14 @@ describe.skipIf(skip)(`tags${skip ? ` (skipped: ${skip})` : ''}`, () => {
     const held = ctx.emu.tags('tags/some').held;
     const { run } = await push(fixture('oci-index'), 'tags/some:n1', '-t', 'held', '-t', 'n2');
     expect(run.code, run.stderr).toBe(11);
-    const result = JSON.parse(run.stdout) as { status: string; tags: string[] };
+    const result = JSON.parse(run.stdout) as { status: string; tags: string[]; digest: string };
     expect(result).toMatchObject({ status: 'error', tags: ['n1', 'n2'] });
     expect(run.stderr).toMatch(/tags put: n1, n2; not put: held \(ImageTagAlreadyExistsException\)/);
     const tags = ctx.emu.tags('tags/some');
     expect(tags.held).toBe(held);
     expect(tags.n1).toBeDefined();
     expect(tags.n2).toBe(tags.n1);
+    // The digest of the image those tags now name, for a script to use despite the failure.
+    expect(result.digest).toBe(tags.n1);
   });
 });

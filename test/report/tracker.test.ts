@@ -4,7 +4,7 @@ import { ProgressTracker } from '../../src/report/tracker.js';
 import { MANIFEST, MiB, pushEvents } from './events.js';
 
 describe('what a failed or interrupted push reports as done', () => {
-  it('counts skipped and uploaded blobs and uploaded bytes for the --json object on failure', () => {
+  it('counts skipped and uploaded blobs and uploaded bytes, and names the tagged image, for the --json object on failure', () => {
     const tracker = new ProgressTracker();
     pushEvents.forEach(tracker.onEvent);
     const result = tracker.failed({ name: 'KmsException', exitCode: 17, message: 'denied' }, { repository: 'unused' });
@@ -12,6 +12,8 @@ describe('what a failed or interrupted push reports as done', () => {
       status: 'error',
       repository: 'team/app',
       tags: ['v1', 'latest'],
+      digest: MANIFEST,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
       blobs: { total: 2, uploaded: 1, skipped: 1, bytesUploaded: 30 * MiB },
       manifests: [{ digest: MANIFEST, mediaType: 'application/vnd.oci.image.manifest.v1+json' }],
       error: { name: 'KmsException', exitCode: 17, message: 'denied' },
