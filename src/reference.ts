@@ -103,11 +103,12 @@ export function validateTag(tag: string): void {
   if (!TAG.test(tag)) throw new UsageError(`invalid tag "${tag}": ${TAG_RULE}`);
 }
 
-/** The tag part of a source reference (`example.com/app:v1` → `v1`, `v1` → `v1`, `app` → none). */
+/** The tag part of a source reference (`example.com/app:v1` → `v1`, `1.2.3` → `1.2.3`, `library/app` → none). */
 export function tagOf(sourceRef: string): string | undefined {
   const noDigest = sourceRef.split('@')[0] ?? '';
   const colon = noDigest.lastIndexOf(':');
-  if (colon < 0) return /[/.]/.test(noDigest) || noDigest === '' ? undefined : noDigest;
+  // A bare value (an OCI ref.name such as v1 or 1.2.3) is the tag; a name with a path has none.
+  if (colon < 0) return noDigest.includes('/') || noDigest === '' ? undefined : noDigest;
   return colon > noDigest.lastIndexOf('/') ? noDigest.slice(colon + 1) : undefined;
 }
 

@@ -38,6 +38,9 @@ describe('choosing tags', () => {
     expect(tagOf('example.com/fixtures/multilayer:v1')).toBe('v1');
     expect(tagOf('localhost:5000/app')).toBeUndefined();
     expect(tagOf('v1')).toBe('v1');
+    // An OCI ref.name is usually the bare tag, dots included.
+    expect(tagOf('1.2.3')).toBe('1.2.3');
+    expect(tagOf('docker.io/library/busybox')).toBeUndefined();
   });
 
   it("uses the source's only tag when the destination has none, and says so", () => {
