@@ -231,7 +231,7 @@ function buildProgram(found: (inv: Invocation) => void, env: NodeJS.ProcessEnv):
     .option('-t, --tag <tag>', 'another tag to put (repeat, or separate with commas)', collectTags);
   addSelectOptions(push)
     .option('--compression <auto|gzip|none>', 'uncompressed layers: gzip them on the way (auto, gzip) or push them as they are (none); default auto', validCompression)
-    .option('--part-size <size>', 'bytes per upload part, 5MiB to 20MiB (default 20MiB)', parsePartSize)
+    .option('--part-size <size>', 'bytes per upload part, 5MiB to 20MiB (default: what ECR offers, at most 20MiB)', parsePartSize)
     .option('--concurrency <n>', 'blobs uploaded at once, 1 to 32 (default 4)', wholeNumber('--concurrency', validConcurrency))
     .option('--create-repository', 'create the repository when it does not exist')
     .option('--dry-run', 'read the image and ask ECR what is missing, but upload and put nothing');

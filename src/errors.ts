@@ -35,7 +35,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   { code: 17, names: ['KmsException'], meaning: 'KmsException', hint: 'the repository is encrypted with a KMS key: its key policy must allow your identity kms:GenerateDataKey and kms:Decrypt' },
   { code: 18, names: ['ServerException'], meaning: 'ServerException (after retries)', hint: 'ECR had an internal error; run again later (uploaded blobs are kept)' },
   { code: 20, names: ['InvalidLayerException'], meaning: 'InvalidLayerException', hint: 'a layer\'s bytes did not match its digest; check the source with `ecr-push inspect`' },
-  { code: 21, names: ['InvalidLayerPartException'], meaning: 'InvalidLayerPartException (after resuming failed)', hint: 'an upload part was rejected twice; run again (try a different --part-size)' },
+  { code: 21, names: ['InvalidLayerPartException'], meaning: 'InvalidLayerPartException (after resuming failed)', hint: 'ECR rejected an upload part again after resuming; run again (try a smaller --part-size)' },
   { code: 22, names: ['LayerPartTooSmallException'], meaning: 'LayerPartTooSmallException', hint: 'use a --part-size of at least 5MiB' },
   { code: 23, names: ['UploadNotFoundException'], meaning: 'UploadNotFoundException (after restarting the layer failed)', hint: 'the upload expired on ECR\'s side; run again' },
   { code: 24, names: ['EmptyUploadException'], meaning: 'EmptyUploadException', hint: 'a layer is empty; rebuild the image or report it' },

@@ -44,7 +44,7 @@ export interface BlobToSend {
 }
 
 export interface UploadSettings extends Backoff {
-  /** `--part-size`; otherwise min(20 MiB, the partSize InitiateLayerUpload returns). */
+  /** `--part-size` (lowered to the partSize InitiateLayerUpload returns, if smaller); otherwise min(20 MiB, that partSize). */
   partSize?: number;
   /** Attempts per part, the first one included (default 5). */
   partAttempts?: number;
@@ -74,9 +74,9 @@ interface PartState {
   uploadId: string;
 }
 
+/** ECR refuses parts over the size it offers, so even an explicit --part-size stays within it. */
 function chosenPartSize(settings: UploadSettings, offered: number | undefined): number {
-  if (settings.partSize !== undefined) return settings.partSize;
-  return Math.min(MAX_PART_SIZE, offered && offered > 0 ? offered : MAX_PART_SIZE);
+  return Math.min(settings.partSize ?? MAX_PART_SIZE, offered && offered > 0 ? offered : MAX_PART_SIZE);
 }
 
 /** Send one part starting at byte `start`, re-sending or resuming inside the part as needed. */

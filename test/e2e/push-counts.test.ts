@@ -64,6 +64,17 @@ describe.skipIf(skip)(`push call counts${skip ? ` (skipped: ${skip})` : ''}`, ()
     }
   });
 
+  it.skipIf(big.skip)('keeps an explicit --part-size 20MiB within the 10 MiB part size ECR offers', async () => {
+    ctx.emu.setPartSize(10 * MiB);
+    try {
+      const calls = await push(big.layout!, 'counts/big-cap', '--part-size', '20MiB');
+      expect(Math.max(...partSizes(calls))).toBe(10 * MiB);
+      expect(calls.filter((c) => c.call === 'UploadLayerPart' && c.error)).toEqual([]);
+    } finally {
+      ctx.emu.setPartSize(20 * MiB);
+    }
+  });
+
   it.each([
     ['an OCI layout', fixture('oci-layout')],
     ['a docker-save archive (layers gzipped on the way)', fixture('docker-archive.tar')],
