@@ -106,7 +106,7 @@ function fail(
   if (command === 'push' && err instanceof InterruptedError) {
     failure.message = `${err.message}: ${tracker.summary(formatBytes)}`;
   } else if (tracker.tagsPut.length > 0 || err instanceof InterruptedError) {
-    failure.message = `${failure.message}; ${tagsSummary(requested, tracker.tagsPut)}`;
+    failure.message = `${failure.message}; ${tagsSummary(requested, tracker.tagsPut)}${tracker.cutOffNote()}`;
   }
   process.stderr.write(failureText(failure, err, flags.verbose));
   if (flags.json) process.stdout.write(resultText(tracker.failed(jsonError(failure), named), true));

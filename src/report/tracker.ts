@@ -12,6 +12,8 @@ export class ProgressTracker {
   readonly manifests: PushResult['manifests'] = [];
   /** Tags that were put, in order. */
   readonly tagsPut: string[] = [];
+  /** A PutImage cut off by the interruption: ECR may have applied it all the same. */
+  putCutOff = false;
   /** The manifest the tags were put on (the image's root), once one was. */
   private taggedDigest?: { digest: string; mediaType: string };
 
@@ -33,6 +35,9 @@ export class ProgressTracker {
           this.blobs.uploaded += 1;
           this.blobs.bytesUploaded += event.size;
         }
+        break;
+      case 'request':
+        if (event.call === 'PutImage' && event.error === 'AbortError') this.putCutOff = true;
         break;
       case 'manifest':
         if (!this.manifests.some((m) => m.digest === event.digest)) {
@@ -73,7 +78,12 @@ export class ProgressTracker {
     if (this.repository === undefined) return 'nothing was sent';
     const parts = [`${uploaded} of ${total} blobs uploaded (${formatBytes(bytesUploaded)})`];
     if (skipped > 0) parts.push(`${skipped} already present`);
-    parts.push(this.tagsPut.length > 0 ? `tags put: ${this.tagsPut.join(', ')}` : 'no image was put');
-    return parts.join(', ');
+    parts.push(this.tagsPut.length > 0 ? `tags put: ${this.tagsPut.join(', ')}` : this.putCutOff ? 'no PutImage finished' : 'no image was put');
+    return parts.join(', ') + this.cutOffNote();
+  }
+
+  /** `; a PutImage was cut off …` when one was, else nothing. */
+  cutOffNote(): string {
+    return this.putCutOff ? '; a PutImage was cut off and may have been applied (check with `aws ecr describe-images`)' : '';
   }
 }

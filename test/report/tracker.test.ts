@@ -32,4 +32,12 @@ describe('what a failed or interrupted push reports as done', () => {
     expect(tracker.summary(formatBytes)).toBe('0 of 2 blobs uploaded (0 B), 1 already present, no image was put');
     expect(new ProgressTracker().summary(formatBytes)).toBe('nothing was sent');
   });
+
+  it('says that a PutImage cut off by the interruption may have been applied, instead of "no image was put"', () => {
+    const tracker = new ProgressTracker();
+    pushEvents.filter((e) => e.type !== 'manifest').forEach(tracker.onEvent);
+    tracker.onEvent({ type: 'request', call: 'PutImage', attempt: 1, error: 'AbortError', ms: 1700 });
+    expect(tracker.summary(formatBytes)).toMatch(/, no PutImage finished; a PutImage was cut off and may have been applied/);
+    expect(tracker.summary(formatBytes)).not.toMatch(/no image was put/);
+  });
 });
