@@ -24,11 +24,17 @@ function pickImage(source: ImageSource, wanted: string | undefined): SourceImage
     if (images.length === 1) return images[0]!;
     throw new InputError(`${sourceName(source)} holds ${images.length} images; choose one with --image: ${describeChoices(images)}`, { problem: 'choice' });
   }
-  const found = /^\d+$/.test(wanted)
-    ? images.find((i) => i.position === Number(wanted))
-    : images.find((i) => i.tags.includes(wanted)) ?? images.filter((i) => i.tags.some((t) => tagMatches(t, wanted)))[0];
-  if (!found) throw new InputError(`${sourceName(source)} has no image ${JSON.stringify(wanted)}; choices: ${describeChoices(images)}`, { problem: 'choice' });
-  return found;
+  if (/^\d+$/.test(wanted)) {
+    const found = images.find((i) => i.position === Number(wanted));
+    if (!found) throw new InputError(`${sourceName(source)} has no image ${JSON.stringify(wanted)}; choices: ${describeChoices(images)}`, { problem: 'choice' });
+    return found;
+  }
+  const exact = images.filter((i) => i.tags.includes(wanted));
+  const matches = exact.length > 0 ? exact : images.filter((i) => i.tags.some((t) => tagMatches(t, wanted)));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new InputError(`${sourceName(source)} has no image ${JSON.stringify(wanted)}; choices: ${describeChoices(images)}`, { problem: 'choice' });
+  // Two images under one name: choosing the first would push one of them silently.
+  throw new InputError(`${sourceName(source)} has ${matches.length} images named ${JSON.stringify(wanted)}; choose one by position with --image: ${describeChoices(matches)}`, { problem: 'choice' });
 }
 
 /** `example.com/app:v1` is also found as `app:v1`; an OCI ref.name `v1` as `v1`. */

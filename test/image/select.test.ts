@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,26 @@ function indexWithoutArm64(): string {
   cpSync(fixture('oci-index'), dir, { recursive: true });
   return dir;
 }
+
+/** fixtures/oci-index with its two platform manifests listed directly in index.json, both named v1. */
+function twoImagesNamedV1(): string {
+  const dir = join(scratch, 'two-v1');
+  cpSync(fixture('oci-index'), dir, { recursive: true });
+  const [nested] = (JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] }).manifests;
+  const inner = JSON.parse(readFileSync(join(dir, 'blobs', 'sha256', nested!.digest.slice(7)), 'utf8')) as { manifests: object[] };
+  const manifests = inner.manifests.map((m) => ({ ...m, annotations: { 'org.opencontainers.image.ref.name': 'v1' } }));
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests }));
+  return dir;
+}
+
+describe('an --image name that two images share', () => {
+  it('is refused with both positions to choose from, instead of pushing the first silently', async () => {
+    await withSource(twoImagesNamedV1(), (s) => {
+      expect(() => selectImage(s, { image: 'v1' })).toThrow(/has 2 images named "v1"; choose one by position with --image: 1 \(v1\); 2 \(v1\)/);
+      expect(selectImage(s, { image: '2' }).image.position).toBe(2);
+    });
+  });
+});
 
 describe.skipIf(sharedMissing)(`choosing one of several images${sharedMissing ? ` (skipped: ${sharedMissing})` : ''}`, () => {
   const twoImages = shared('tool-made', 'docker-20.10', 'docker20-save-2images.tar');
