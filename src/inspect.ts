@@ -169,6 +169,9 @@ function blobLine(role: string, b: InspectBlob): string {
   return `${role.padEnd(6)} ${b.digest}  ${bytes(b.size).padStart(9)}  ${b.mediaType} (${notes})`;
 }
 
+/** Why a default push of uncompressed layers puts another manifest digest than the one shown. */
+const UNCOMPRESSED_NOTE = 'a push gzips the uncompressed layers (--compression auto), so ECR gets a manifest with another digest; --compression none pushes this one';
+
 function nodeLines(node: InspectNode, indent: string): string[] {
   if (node.kind === 'index') {
     return [
@@ -182,6 +185,7 @@ function nodeLines(node: InspectNode, indent: string): string[] {
     head,
     `${indent}  ${blobLine('config', node.config)}`,
     ...node.layers.map((l) => `${indent}  ${blobLine('layer', l)}`),
+    ...(node.layers.some((l) => !l.compressed) ? [`${indent}  note: ${UNCOMPRESSED_NOTE}`] : []),
     ...node.warnings.map((w) => `${indent}  warning: ${w}`),
   ];
 }

@@ -118,6 +118,9 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     expect(r.stdout).toContain('example.com/fixtures/small:v1');
     expect(r.stdout).toContain(`linux/amd64: manifest ${root.digest}`);
     if (root.kind === 'manifest') for (const l of root.layers) expect(r.stdout).toContain(l.digest);
+    // Its layers are uncompressed: the text says why a default push puts another digest.
+    expect(r.stdout).toMatch(/note: a push gzips the uncompressed layers .*--compression none pushes this one/);
+    expect(cli(['inspect', 'fixtures/oci-layout']).stdout).not.toMatch(/note: a push gzips/);
   });
 
   const CORRUPT: [string, RegExp][] = [
