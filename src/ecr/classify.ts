@@ -116,6 +116,10 @@ export function classify(err: unknown, signal?: AbortSignal): EcrPushError {
   const isService = typeof err === 'object' && err !== null && ('$metadata' in err || '$fault' in err);
   if (isService && NOT_ECR_NAMES.has(name)) {
     const status = (err as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+    if (typeof status === 'number' && status >= 500) {
+      // A server error without ECR's error body (a load balancer, or ECR itself): as ServerException.
+      return new EcrServiceError('ServerException', `ECR answered HTTP ${status} without an error it names (after retries)`, { cause: err });
+    }
     return new EcrServiceError('EcrError', `the endpoint did not answer like ECR${typeof status === 'number' ? ` (HTTP ${status})` : ''}`, {
       cause: err,
       hint: 'check --endpoint-url (or AWS_ENDPOINT_URL_ECR): it must be an ECR API endpoint; -v shows each request',

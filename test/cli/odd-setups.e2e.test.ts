@@ -17,10 +17,11 @@ describe.skipIf(skip)(`odd setups${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let server: Server;
   let url = '';
   beforeAll(async () => {
-    // A web server, not ECR: an HTML page for any POST to /, 405 elsewhere.
+    // A web server, not ECR: an HTML page for any POST to /, 503 under /down/, 405 elsewhere.
     server = createServer((req, res) => {
       req.resume();
       if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html></html>');
+      else if (req.url === '/down/') res.writeHead(503).end();
       else res.writeHead(405).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,6 +38,12 @@ describe.skipIf(skip)(`odd setups${skip ? ` (skipped: ${skip})` : ''}`, () => {
       expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', error: { name: 'EcrError', exitCode: 25 } });
     },
   );
+
+  it('a bare HTTP 5xx without an ECR error body is a server error (exit 18), after the retries', async () => {
+    const run = await runCli(['fixtures/oci-layout', 'app:v1', '--endpoint-url', `${url}/down/`, '--max-attempts', '2'], { env: cleanEnv(KEYS) });
+    expect(run.code, run.stderr).toBe(18);
+    expect(expectOneFailureLine(run.stderr, 'ServerException')).toMatch(/^ecr-push: ECR answered HTTP 503 without an error it names/);
+  });
 
   it('AWS_USE_DUALSTACK_ENDPOINT with a custom endpoint is a usage error (exit 2), not a bug', async () => {
     const run = await runCli(['fixtures/oci-layout', 'app:v1', '--endpoint-url', url], { env: cleanEnv({ ...KEYS, AWS_USE_DUALSTACK_ENDPOINT: 'true' }) });
