@@ -1,5 +1,6 @@
 /** Choose what to push from a source: `--image` (tag or 1-based position) and `--platform`. */
 import { InputError, UsageError } from '../errors.js';
+import { tagOf } from '../reference.js';
 import { platformString } from './descriptor.js';
 import type { Descriptor, ImageNode, ImageSource, ManifestNode, Platform, SelectOptions, SourceImage } from './types.js';
 
@@ -37,9 +38,15 @@ function pickImage(source: ImageSource, wanted: string | undefined): SourceImage
   throw new InputError(`${sourceName(source)} has ${matches.length} images named ${JSON.stringify(wanted)}; choose one by position with --image: ${describeChoices(matches)}`, { problem: 'choice' });
 }
 
-/** `example.com/app:v1` is also found as `app:v1`; an OCI ref.name `v1` as `v1`. */
+/**
+ * `example.com/app:v1` is also found as `app:v1`, as its tag `v1` and as its name
+ * `example.com/app` (or `app`); an OCI ref.name `v1` as `v1`. Several images found so are an
+ * ambiguity the caller reports.
+ */
 function tagMatches(tag: string, wanted: string): boolean {
-  return tag.endsWith(`/${wanted}`);
+  const colon = tag.lastIndexOf(':');
+  const name = colon > tag.lastIndexOf('/') ? tag.slice(0, colon) : tag;
+  return tag.endsWith(`/${wanted}`) || tagOf(tag) === wanted || name === wanted || name.endsWith(`/${wanted}`);
 }
 
 /** Parse `os/arch[/variant]`; a malformed value is a usage error. */

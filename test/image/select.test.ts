@@ -57,11 +57,13 @@ describe.skipIf(sharedMissing)(`choosing one of several images${sharedMissing ? 
     });
   });
 
-  it('--image picks by full tag, by short name:tag and by position', async () => {
+  it('--image picks by full tag, by short name:tag, by tag alone and by position; a name two images share is ambiguous', async () => {
     await withSource(twoImages, (s) => {
       expect(selectImage(s, { image: 'example.com/fixtures/multilayer:arm64' }).image.position).toBe(2);
       expect(selectImage(s, { image: 'multilayer:arm64' }).image.position).toBe(2);
       expect(selectImage(s, { image: '1' }).image.tags).toEqual(['example.com/fixtures/multilayer:v1']);
+      expect(selectImage(s, { image: 'arm64' }).image.position).toBe(2);
+      expect(() => selectImage(s, { image: 'example.com/fixtures/multilayer' })).toThrow(/has 2 images named "example.com\/fixtures\/multilayer"/);
     });
   });
 
