@@ -12,6 +12,7 @@ import { validCompression, validConcurrency, validMaxAttempts, validPartSize } f
 import type { AwsOptions, Compression, InspectOptions, PushOptions, RetagOptions } from './options.js';
 import { chooseRegistryId, registryHost, validateRegion, validateTag } from './reference.js';
 import type { RunFlags } from './report/run.js';
+import { abortOnSignals } from './report/signals.js';
 import { keepYoungGenerationSmall } from './young-generation.js';
 
 export type Invocation =
@@ -331,6 +332,9 @@ function silenceWarnings(): void {
 
 /** Run the command line; resolves to the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
+  // Listening from the start: a signal while the rest loads is reported like one during the push.
+  const controller = new AbortController();
+  const stopListening = abortOnSignals(controller);
   silenceWarnings();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // A reader that goes away (`ecr-push … | head -c0`) is not a failure of the push.
@@ -341,11 +345,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const invocation = await parseArgs(argv);
     if (invocation?.command === 'push') keepYoungGenerationSmall();
-    return invocation === undefined ? 0 : await runInvocation(invocation);
+    return invocation === undefined ? 0 : await runInvocation(invocation, controller);
   } catch (err) {
     const [first, second] = argv;
     const command = first === 'inspect' || first === 'tag' ? first : 'push';
     const source = command === 'inspect' && second !== undefined && !second.startsWith('-') ? second : '';
     return reportFailure(err, argv.includes('--json'), command, source);
+  } finally {
+    stopListening();
   }
 }

@@ -23,24 +23,6 @@ export interface RunFlags {
   digestFile?: string;
 }
 
-type Signal = 'SIGINT' | 'SIGTERM';
-
-/** Abort `controller` on the first SIGINT/SIGTERM; a second one ends the process at once. Returns the cleanup. */
-function abortOnSignals(controller: AbortController): () => void {
-  const handler = (signal: Signal): void => {
-    if (controller.signal.aborted) {
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }
-    controller.abort(new InterruptedError(signal));
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}
-
 /** The repository and registry a destination or reference names, for a failure before the library reported its plan. */
 function namedBy(ref: string): { repository: string; registryId?: string } {
   try {
@@ -51,19 +33,22 @@ function namedBy(ref: string): { repository: string; registryId?: string } {
   }
 }
 
-export async function runInvocation(inv: Invocation): Promise<number> {
-  if (inv.command === 'inspect') return runInspect(inv);
+/**
+ * `controller` is aborted by SIGINT/SIGTERM (the caller listens from its start, see signals.ts);
+ * the run stops at once if that already happened.
+ */
+export async function runInvocation(inv: Invocation, controller = new AbortController()): Promise<number> {
+  if (inv.command === 'inspect') return runInspect(inv, controller);
   const { flags } = inv;
   const tracker = new ProgressTracker();
   const reporter = await createReporter(flags, process.stderr, process.env);
-  const controller = new AbortController();
-  const stopListening = abortOnSignals(controller);
   const onEvent = (e: Parameters<typeof tracker.onEvent>[0]): void => {
     tracker.onEvent(e);
     reporter.onEvent(e);
   };
   let result: PushResult;
   try {
+    if (controller.signal.aborted) throw controller.signal.reason;
     if (inv.command === 'push') {
       const { push } = await import('../push.js');
       result = await push({ ...inv.options, signal: controller.signal, onEvent });
@@ -76,8 +61,6 @@ export async function runInvocation(inv: Invocation): Promise<number> {
     const reference = inv.command === 'push' ? inv.options.destination : inv.options.reference;
     const requested = inv.command === 'tag' ? inv.options.tags : undefined;
     return fail(classify(err, controller.signal), flags, tracker, namedBy(reference), inv.command, requested);
-  } finally {
-    stopListening();
   }
   reporter.stop();
   try {
@@ -120,10 +103,9 @@ function tagsSummary(requested: string[], put: string[]): string {
   return `tags put: ${put.join(', ')}${notPut.length > 0 ? `; not put: ${notPut.join(', ')}` : ''}`;
 }
 
-async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Promise<number> {
-  const controller = new AbortController();
-  const stopListening = abortOnSignals(controller);
+async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>, controller: AbortController): Promise<number> {
   try {
+    if (controller.signal.aborted) throw controller.signal.reason;
     const { inspect, formatInspect } = await import('../inspect.js');
     const report = await inspect({ ...inv.options, signal: controller.signal });
     const text = inv.json ? JSON.stringify(report, null, 2) : formatInspect(report);
@@ -136,8 +118,6 @@ async function runInspect(inv: Extract<Invocation, { command: 'inspect' }>): Pro
       process.stdout.write(inspectFailureJson(inv.options.source, failure));
     }
     return failure.exitCode;
-  } finally {
-    stopListening();
   }
 }
 

@@ -5,9 +5,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneFailureLine } from '../robustness/failure-lines.js';
-import { cleanEnv, notBuilt, runCli } from './run-cli.js';
+import { cleanEnv, notBuilt, repoRoot, runCli } from './run-cli.js';
 
 const skip = notBuilt();
 
@@ -56,6 +57,14 @@ describe.skipIf(skip)(`odd setups${skip ? ` (skipped: ${skip})` : ''}`, () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('a SIGINT while the command line is still being read still ends with exit 130 and, with --json, the JSON object', async () => {
+    const preload = join(repoRoot, 'test', 'cli', 'early-signal.mjs');
+    const run = await runCli(['fixtures/oci-layout', 'app:v1', '--endpoint-url', url, '--json'], { env: cleanEnv({ ...KEYS, NODE_OPTIONS: `--import ${preload}` }) });
+    expect(run.code, run.stderr).toBe(130);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', error: { name: 'Interrupted', exitCode: 130 } });
+    expect(run.stderr).toMatch(/^ecr-push: interrupted by SIGINT: nothing was sent\n/);
   });
 
   it('inspect --json with a bad command line prints the inspect error object and the inspect hint', async () => {
