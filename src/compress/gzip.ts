@@ -14,9 +14,9 @@
  * per block for the garbage collector to catch up with.
  */
 import os from 'node:os';
-import zlib from 'node:zlib';
 import type { ByteReader } from '../image/byte-reader.js';
 import { encodeBlock, WINDOW } from './block.js';
+import { crc32 } from './crc32.js';
 
 /**
  * Changes whenever the output bytes for the same input and options could change: the block
@@ -149,7 +149,7 @@ class GzipReader implements ByteReader {
       const final = n < this.#blockSize;
       if (final) this.#sourceDone = true;
       const data = input.subarray(0, n);
-      this.#crc = zlib.crc32(data, this.#crc);
+      this.#crc = crc32(data, this.#crc);
       this.#size += n;
       const output = encodeBlock({ data, dictionary: this.#dictionary, final, level: this.#level });
       output.catch(() => undefined); // read out in order; a failure surfaces then
