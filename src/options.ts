@@ -27,7 +27,7 @@ export interface PushOptions extends AwsOptions, SelectOptions {
   createRepository?: boolean;
   /** Bytes per UploadLayerPart; default 20 MiB or the smaller partSize ECR returns. */
   partSize?: number;
-  /** Blobs uploaded at once (default 4). Memory bound: concurrency × 2 × partSize. */
+  /** Blobs uploaded at once (default 4). Memory bound: (concurrency + 1) part bodies of about 4/3 × partSize. */
   concurrency?: number;
   compression?: Compression;
   dryRun?: boolean;
