@@ -70,6 +70,12 @@ async function profilesIn(path: string, isConfig: boolean): Promise<string[]> {
   return names;
 }
 
+/** The profile the user named (`--profile`, else AWS_PROFILE) and where, or undefined. */
+function namedProfile(opts: ClientOptions): { profile: string; from: string } | undefined {
+  if (opts.profile) return { profile: opts.profile, from: 'from --profile' };
+  return process.env.AWS_PROFILE ? { profile: process.env.AWS_PROFILE, from: 'from AWS_PROFILE' } : undefined;
+}
+
 /** The error for a named profile that neither shared file defines, or undefined when one does. */
 export async function missingProfile(profile: string, from: string): Promise<CredentialsError | undefined> {
   const config = sharedFile('AWS_CONFIG_FILE', 'config');
@@ -97,15 +103,15 @@ export async function createEcrClient(opts: ClientOptions): Promise<ECRClient> {
   ]);
   const region = opts.region ?? opts.hostRegion;
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const profile = opts.profile || process.env.AWS_PROFILE || undefined;
+  const named = namedProfile(opts);
   const chain = fromNodeProviderChain({ ...(opts.profile ? { profile: opts.profile } : {}), logger: QUIET_LOGGER });
   // The chain goes on past a profile it cannot find (web identity, instance roles); only when
   // nothing worked does a missing profile become the error, since that is what the user named.
-  const credentials: typeof chain = profile === undefined ? chain : async (identity) => {
+  const credentials: typeof chain = named === undefined ? chain : async (identity) => {
     try {
       return await chain(identity);
     } catch (err) {
-      const missing = await missingProfile(profile, opts.profile ? 'from --profile' : 'from AWS_PROFILE');
+      const missing = await missingProfile(named.profile, named.from);
       if (missing) throw Object.assign(missing, { cause: err });
       throw err;
     }
@@ -166,10 +172,10 @@ async function checkRegion(client: ECRClient, opts: ClientOptions): Promise<void
     await client.config.region();
   } catch (err) {
     const message = err instanceof Error ? err.message : '';
-    const profile = opts.profile || process.env.AWS_PROFILE || undefined;
+    const profile = namedProfile(opts);
     if (/region is missing/i.test(message) && profile !== undefined) {
       // No region because the named profile, which would have given one, does not exist: say that.
-      const missing = await missingProfile(profile, opts.profile ? 'from --profile' : 'from AWS_PROFILE');
+      const missing = await missingProfile(profile.profile, profile.from);
       if (missing) throw Object.assign(missing, { cause: err });
     }
     const m = /Region not accepted: region="(.*)"/s.exec(message);
