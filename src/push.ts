@@ -49,6 +49,12 @@ function openForSend(blobs: BlobStore, blob: PlannedBlob): ByteReader {
   return layerEncoder(blobs.reader(blob.source));
 }
 
+/** A blob ECR already has: counted and reported as skipped. */
+function reportSkipped(blob: PlannedBlob, there: SentBlob, tally: Tally, onEvent: EventSink): void {
+  tally.skipped++;
+  onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: there.size });
+}
+
 /** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */
 async function sendBlobs(
   t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: CompressionCache,
@@ -59,8 +65,7 @@ async function sendBlobs(
     const there = alreadyInEcr(blob, cache, present);
     if (there) {
       sent.set(blob.source.digest, there);
-      tally.skipped++;
-      t.onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: there.size });
+      reportSkipped(blob, there, tally, t.onEvent);
       return;
     }
     const known = expectedSent(blob, cache);
@@ -85,6 +90,27 @@ async function sendBlobs(
   return sent;
 }
 
+/**
+ * sendBlobs, then the layers it skipped on a cache entry that the push itself disproved (their
+ * digest turned out to be another layer's): those are compressed and sent after all.
+ */
+async function sendAllBlobs(
+  t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: CompressionCache,
+  workers: number, settings: UploadSettings, tally: Tally,
+): Promise<Map<string, SentBlob>> {
+  const onCacheWord = skippedOnCache(plan.blobs, cache, present);
+  const sent = await sendBlobs(t, plan, blobs, present, cache, workers, settings, tally);
+  const disproved = disprovedHits(plan.blobs, sent, onCacheWord);
+  if (disproved.size === 0) return sent;
+  t.onEvent({ type: 'info', message: `the compression cache was wrong about ${disproved.size} layer(s); compressing them after all` });
+  tally.skipped -= disproved.size;
+  const again = { ...plan, blobs: plan.blobs.filter((b) => disproved.has(b.source.digest)) };
+  for (const [digest, blob] of await sendBlobs(t, again, blobs, new Map(), cacheWithout(cache, disproved), workers, settings, tally)) {
+    sent.set(digest, blob);
+  }
+  return sent;
+}
+
 /** Put every manifest, children by digest first, then the root once per tag (or untagged). */
 async function putManifests(t: Transport, rendered: RenderedManifest[], tags: string[]): Promise<{ pushed: boolean; registryId?: string }> {
   let pushed = false;
@@ -104,8 +130,7 @@ function dryRunReport(plan: PushPlan, present: BlobsInEcr, cache: CompressionCac
     const there = alreadyInEcr(blob, cache, present);
     const known = expectedSent(blob, cache);
     if (there) {
-      tally.skipped++;
-      onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: there.size });
+      reportSkipped(blob, there, tally, onEvent);
     } else {
       tally.uploaded++;
       tally.bytesUploaded += known?.size ?? blob.source.size;
@@ -115,9 +140,14 @@ function dryRunReport(plan: PushPlan, present: BlobsInEcr, cache: CompressionCac
   }
 }
 
+/** The image's root manifest (rendered children first, root last). */
+function rootOf(rendered: RenderedManifest[]): RenderedManifest {
+  return rendered[rendered.length - 1] as RenderedManifest;
+}
+
 /** The result's digest, media type and manifest list, from the manifests as ECR gets them. */
 function manifestsOf(rendered: RenderedManifest[]): Pick<PushResult, 'digest' | 'mediaType' | 'manifests'> {
-  const root = rendered[rendered.length - 1] as RenderedManifest;
+  const root = rootOf(rendered);
   return {
     digest: root.digest,
     mediaType: root.mediaType,
@@ -136,7 +166,7 @@ function digestUnknown(onEvent: EventSink): Pick<PushResult, 'manifests'> {
 
 /** Refuse a `repo@sha256:` destination that does not name the image being pushed. */
 function requireDigest(wanted: string | undefined, rendered: RenderedManifest[]): RenderedManifest {
-  const root = rendered[rendered.length - 1] as RenderedManifest;
+  const root = rootOf(rendered);
   if (wanted && wanted !== root.digest) {
     throw new UsageError(`the destination names ${wanted}, but the image to push is ${root.digest}`);
   }
@@ -216,17 +246,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
     let sent: Map<string, SentBlob>;
     try {
-      const onCacheWord = skippedOnCache(plan.blobs, trusted, present);
-      sent = await sendBlobs(t, plan, source.blobs, present, trusted, workers, settings, tally);
-      const disproved = disprovedHits(plan.blobs, sent, onCacheWord);
-      if (disproved.size > 0) {
-        onEvent({ type: 'info', message: `the compression cache was wrong about ${disproved.size} layer(s); compressing them after all` });
-        tally.skipped -= disproved.size;
-        const again = { ...plan, blobs: plan.blobs.filter((b) => disproved.has(b.source.digest)) };
-        for (const [digest, blob] of await sendBlobs(t, again, source.blobs, new Map(), cacheWithout(trusted, disproved), workers, settings, tally)) {
-          sent.set(digest, blob);
-        }
-      }
+      sent = await sendAllBlobs(t, plan, source.blobs, present, trusted, workers, settings, tally);
     } finally {
       await cache.save();
     }
