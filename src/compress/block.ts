@@ -27,8 +27,16 @@ const UNIFORM_BITS = 7.92;
 /** A block whose sample deflates to more than this fraction of its size is stored. */
 const PROBE_KEEP_RATIO = 0.95;
 
-/** zlib output buffer: large enough that a block needs few thread-pool round trips. */
-const CHUNK_SIZE = 128 * 1024;
+/**
+ * zlib's output buffer for a block expected to deflate to about `expected` bytes: that plus an
+ * eighth and 64 KiB, so nearly every block is deflated in one thread-pool pass. With less room,
+ * zlib comes back to the main thread for more several times per block, and the block waits
+ * whenever that thread is busy hashing a part. When a block turns out larger, zlib asks for more
+ * room; the output is the same either way.
+ */
+function outputRoom(expected: number): number {
+  return expected + (expected >> 3) + 64 * 1024;
+}
 
 /** The empty final block with fixed Huffman codes: ends a stream whose data is all written. */
 const EMPTY_FINAL = Buffer.from([0x03, 0x00]);
@@ -42,11 +50,15 @@ export interface BlockJob {
 }
 
 /**
- * Deflate passes running at once in this process, across every encoder: one per CPU. Layers
+ * Deflate passes submitted at once in this process, across every encoder: two per CPU. Layers
  * compressed side by side share the cores instead of each queueing its own blocks in zlib's
  * thread pool, where every queued pass would already hold its zlib state and output buffers.
+ * Two per CPU, not one: a thread that finishes a block finds the next one already queued,
+ * instead of idling until the main thread, often busy hashing a part, hands it one (on 2 CPUs,
+ * one per CPU left the cores a fifth idle during a push of compressible layers).
  */
-const running = { now: 0, max: Math.max(1, os.availableParallelism()), waiting: [] as (() => void)[] };
+const DEFLATE_SLOTS = 2 * Math.max(1, os.availableParallelism());
+const running = { now: 0, max: DEFLATE_SLOTS, waiting: [] as (() => void)[] };
 
 async function deflateSlot<T>(work: () => Promise<T>): Promise<T> {
   if (running.now >= running.max) await new Promise<void>((resolve) => running.waiting.push(resolve));
@@ -68,9 +80,11 @@ export function encodeBlock(job: BlockJob): Promise<Buffer[]> {
 async function encodeBlockNow(job: BlockJob): Promise<Buffer[]> {
   const { data, final, level } = job;
   if (data.length === 0) return final ? [EMPTY_FINAL] : [];
-  if (level === 0 || !(await worthDeflating(data))) return storedBlocks(data, final);
+  const expected = level === 0 ? undefined : await deflatedEstimate(data);
+  if (expected === undefined) return storedBlocks(data, final);
   const deflated = await deflateRaw(data, {
     level,
+    chunkSize: outputRoom(expected),
     finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
     ...(job.dictionary.length > 0 ? { dictionary: job.dictionary } : {}),
   });
@@ -78,16 +92,17 @@ async function encodeBlockNow(job: BlockJob): Promise<Buffer[]> {
 }
 
 /**
- * Does the block compress enough to spend a deflate pass on? A sample whose byte histogram is
- * near-uniform (already-compressed or encrypted data) does not; otherwise the sample is deflated
- * at level 1 and must shrink enough.
+ * About how many bytes the block deflates to, or undefined when it is not worth a deflate pass.
+ * A sample whose byte histogram is near-uniform (already-compressed or encrypted data) is not;
+ * otherwise the sample is deflated at level 1 and must shrink enough.
  */
-async function worthDeflating(data: Buffer): Promise<boolean> {
+async function deflatedEstimate(data: Buffer): Promise<number | undefined> {
   const sample = probeSample(data);
-  if (sample === data) return true; // small block: the full pass costs about what a probe would
-  if (bitsPerByte(sample) >= UNIFORM_BITS) return false;
-  const probe = await deflateRaw(sample, { level: 1 });
-  return probe.length <= sample.length * PROBE_KEEP_RATIO;
+  if (sample === data) return data.length; // small block: the full pass costs about what a probe would
+  if (bitsPerByte(sample) >= UNIFORM_BITS) return undefined;
+  const probe = await deflateRaw(sample, { level: 1, chunkSize: outputRoom(sample.length) });
+  if (probe.length > sample.length * PROBE_KEEP_RATIO) return undefined;
+  return Math.ceil((data.length * probe.length) / sample.length);
 }
 
 /** Order-0 entropy of the bytes: 8 for uniformly random data, about 4.5 for English text. */
@@ -112,6 +127,6 @@ function probeSample(data: Buffer): Buffer {
 
 function deflateRaw(data: Buffer, options: zlib.ZlibOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    zlib.deflateRaw(data, { chunkSize: CHUNK_SIZE, ...options }, (err, out) => (err ? reject(err) : resolve(out)));
+    zlib.deflateRaw(data, options, (err, out) => (err ? reject(err) : resolve(out)));
   });
 }
