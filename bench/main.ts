@@ -10,7 +10,7 @@ import { gzipSpeeds } from './gzip-speed.js';
 import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
 import { machineLines, renderReport, type Report } from './report.js';
-import { ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy } from './tools.js';
+import { ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, type Tuning } from './tools.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -39,10 +39,10 @@ async function alternate(runs: number, a: () => Promise<Sample>, b: () => Promis
 }
 
 /** A push of `source` to a fresh emulator with an empty cache. */
-async function freshPush(source: string, repo: string): Promise<Sample> {
+async function freshPush(source: string, repo: string, tuning: Tuning = 'default'): Promise<Sample> {
   const target = await freshTarget(WORK);
   try {
-    return await ecrPush(target, source, repo);
+    return await ecrPush(target, source, repo, tuning);
   } finally {
     await target.stop();
   }
@@ -60,16 +60,20 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
     const img = await image(`${kind}-${cfg.sizeMiB}`, kind, cfg.sizeMiB);
     for (const form of ['layout', 'archive'] as const) {
       const ours: Sample[] = [];
+      const oursHuge: Sample[] = [];
       const theirs: Sample[] = [];
       const src = form === 'layout' ? img.layout : img.archive;
       const skopeoSrc = form === 'layout' ? `oci:${img.layout}:bench` : `docker-archive:${img.archive}`;
       for (let i = 0; i < cfg.runs; i++) {
         log(`${kind} ${form}: run ${i + 1}/${cfg.runs}`);
         ours.push(await freshPush(src, `${kind}-${form}`));
+        oursHuge.push(await freshPush(src, `${kind}-${form}`, 'huge-pages'));
         theirs.push(await skopeoCopy(WORK, skopeoSrc, `${kind}-${form}`));
       }
       const floor = await repeat(cfg.runs, () => sha256Floor(form === 'layout' ? img.layoutBlobs : [img.archive]));
-      report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, ours: medianSample(ours), skopeo: medianSample(theirs), floor });
+      const skopeo = medianSample(theirs);
+      report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'default', ours: medianSample(ours), skopeo, floor });
+      report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'huge-pages', ours: medianSample(oursHuge), skopeo, floor });
     }
   }
 }

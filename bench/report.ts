@@ -4,11 +4,14 @@ import os from 'node:os';
 import type { BenchConfig } from './config.js';
 import type { GzipSpeed } from './gzip-speed.js';
 import type { Sample } from './measure.js';
+import { HUGE_PAGES_TUNABLE, type Tuning } from './tools.js';
 
 export interface SideBySideRow {
   kind: 'noise' | 'text';
   form: 'layout' | 'archive';
   sizeMiB: number;
+  /** How ecr-push ran; the skopeo and floor samples are shared by both rows of a case. */
+  tuning: Tuning;
   ours: Sample;
   skopeo: Sample;
   floor: Sample;
@@ -60,7 +63,8 @@ function sideBySideTable(rows: SideBySideRow[]): string[] {
     const target = r.form === 'layout'
       ? `wall ≤ 0.6 and CPU ≤ 0.6: ${verdict(wall <= 0.6 && cpu <= 0.6)}`
       : `wall ≤ 1.0: ${verdict(wall <= 1.0)}`;
-    out.push(`| ${r.sizeMiB} MiB ${r.kind}, ${FORM[r.form]} | ${s(r.ours.wall)} | ${s(r.skopeo.wall)} | ${wall.toFixed(2)} | ${s(r.ours.cpu)} | ${s(r.skopeo.cpu)} | ${cpu.toFixed(2)} | ${mib(r.ours.rssMiB)} | ${mib(r.skopeo.rssMiB)} | ${s(r.floor.wall)} | ${target} |`);
+    const label = `${r.sizeMiB} MiB ${r.kind}, ${FORM[r.form]}${r.tuning === 'huge-pages' ? `, \`GLIBC_TUNABLES=${HUGE_PAGES_TUNABLE}\`` : ''}`;
+    out.push(`| ${label} | ${s(r.ours.wall)} | ${s(r.skopeo.wall)} | ${wall.toFixed(2)} | ${s(r.ours.cpu)} | ${s(r.skopeo.cpu)} | ${cpu.toFixed(2)} | ${mib(r.ours.rssMiB)} | ${mib(r.skopeo.rssMiB)} | ${s(r.floor.wall)} | ${target} |`);
   }
   return out;
 }
