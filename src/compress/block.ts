@@ -26,6 +26,12 @@ const PROBE_SLICE = 4 * 1024;
 const UNIFORM_BITS = 7.92;
 /** A block whose sample deflates to more than this fraction of its size is stored. */
 const PROBE_KEEP_RATIO = 0.95;
+/**
+ * A sample with fewer bits of order-0 entropy per byte than this needs no deflate probe: Huffman
+ * coding alone brings it under 80 %, well inside PROBE_KEEP_RATIO, so the probe could only say
+ * "deflate". Text is about 4.5.
+ */
+const SKEWED_BITS = 6;
 
 /**
  * zlib's output buffer for a block expected to deflate to about `expected` bytes: that plus an
@@ -94,12 +100,15 @@ async function encodeBlockNow(job: BlockJob): Promise<Buffer[]> {
 /**
  * About how many bytes the block deflates to, or undefined when it is not worth a deflate pass.
  * A sample whose byte histogram is near-uniform (already-compressed or encrypted data) is not;
- * otherwise the sample is deflated at level 1 and must shrink enough.
+ * a strongly skewed one is, and its entropy bounds the size; otherwise the sample is deflated at
+ * level 1 and must shrink enough.
  */
 async function deflatedEstimate(data: Buffer): Promise<number | undefined> {
   const sample = probeSample(data);
   if (sample === data) return data.length; // small block: the full pass costs about what a probe would
-  if (bitsPerByte(sample) >= UNIFORM_BITS) return undefined;
+  const bits = bitsPerByte(sample);
+  if (bits >= UNIFORM_BITS) return undefined;
+  if (bits < SKEWED_BITS) return Math.ceil((data.length * bits) / 8);
   const probe = await deflateRaw(sample, { level: 1, chunkSize: outputRoom(sample.length) });
   if (probe.length > sample.length * PROBE_KEEP_RATIO) return undefined;
   return Math.ceil((data.length * probe.length) / sample.length);

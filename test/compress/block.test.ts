@@ -39,4 +39,11 @@ describe('block encoder', () => {
     expect(zlib.inflateRawSync(out).equals(data)).toBe(true);
     expect(out.equals(zlib.deflateRawSync(data, { level: 1 }))).toBe(true);
   });
+
+  it('a text block is exactly zlib\'s deflate of it, against the same dictionary', async () => {
+    const dictionary = text(32_768, 2);
+    const data = text(1024 * 1024, 4);
+    const out = Buffer.concat(await encodeBlock({ data, dictionary, final: false, level: 1 }));
+    expect(out.equals(zlib.deflateRawSync(data, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH, dictionary }))).toBe(true);
+  });
 });
