@@ -26,7 +26,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   { code: 4, names: ['CredentialsError'], meaning: 'credentials: none found, expired or invalid, access denied', hint: 'check AWS_PROFILE / --profile, `aws sts get-caller-identity`, and that the identity may call ECR' },
   { code: 5, names: ['NetworkError'], meaning: 'network: endpoint unreachable, TLS or DNS failure, timeouts after retries', hint: 'check --region, --endpoint-url and network access to ECR, then run again' },
   { code: 10, names: ['RepositoryNotFoundException'], meaning: 'RepositoryNotFoundException', hint: 'create it with `aws ecr create-repository --repository-name {repository}`, or pass --create-repository' },
-  { code: 11, names: ['ImageTagAlreadyExistsException'], meaning: 'ImageTagAlreadyExistsException', hint: 'the repository\'s tags are immutable: push under a new tag (-t NEW_TAG)' },
+  { code: 11, names: ['ImageTagAlreadyExistsException'], meaning: 'ImageTagAlreadyExistsException', hint: 'the repository\'s tags are immutable: push under tags it does not hold yet' },
   { code: 12, names: ['ImageDigestDoesNotMatchException'], meaning: 'ImageDigestDoesNotMatchException', hint: 'the manifest changed while pushing; run again, and report it if it repeats' },
   { code: 13, names: ['LayersNotFoundException'], meaning: 'LayersNotFoundException', hint: 'ECR lost uploaded layers (lifecycle policy or a parallel delete?); run again to re-upload them' },
   { code: 14, names: ['ReferencedImagesNotFoundException'], meaning: 'ReferencedImagesNotFoundException', hint: 'the index names manifests that are not in the repository; push every platform, or choose one with --platform' },

@@ -14,8 +14,8 @@ describe('failure lines', () => {
     );
   });
 
-  it('advise a new tag for an immutable tag and the key policy for KMS errors', () => {
-    expect(describeFailure(new EcrServiceError('ImageTagAlreadyExistsException', 'tag v1 exists')).hint).toMatch(/new tag/);
+  it('advise tags the repository does not hold for an immutable tag (the destination tag may be the held one) and the key policy for KMS errors', () => {
+    expect(describeFailure(new EcrServiceError('ImageTagAlreadyExistsException', 'tag v1 exists')).hint).toMatch(/tags it does not hold yet/);
     expect(describeFailure(new EcrServiceError('KmsException', 'denied')).hint).toMatch(/key policy/);
   });
 
