@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readConfig, type BenchConfig } from './config.js';
+import { warmPageCache } from './files.js';
 import { gzipSpeeds } from './gzip-speed.js';
 import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
@@ -64,13 +65,18 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
       const theirs: Sample[] = [];
       const src = form === 'layout' ? img.layout : img.archive;
       const skopeoSrc = form === 'layout' ? `oci:${img.layout}:bench` : `docker-archive:${img.archive}`;
+      const files = form === 'layout' ? img.layoutBlobs : [img.archive];
+      const warm = async <T>(run: () => Promise<T>): Promise<T> => {
+        await warmPageCache(files);
+        return run();
+      };
       for (let i = 0; i < cfg.runs; i++) {
         log(`${kind} ${form}: run ${i + 1}/${cfg.runs}`);
-        ours.push(await freshPush(src, `${kind}-${form}`));
-        oursHuge.push(await freshPush(src, `${kind}-${form}`, 'huge-pages'));
-        theirs.push(await skopeoCopy(WORK, skopeoSrc, `${kind}-${form}`));
+        ours.push(await warm(() => freshPush(src, `${kind}-${form}`)));
+        oursHuge.push(await warm(() => freshPush(src, `${kind}-${form}`, 'huge-pages')));
+        theirs.push(await warm(() => skopeoCopy(WORK, skopeoSrc, `${kind}-${form}`)));
       }
-      const floor = await repeat(cfg.runs, () => sha256Floor(form === 'layout' ? img.layoutBlobs : [img.archive]));
+      const floor = await repeat(cfg.runs, () => warm(() => sha256Floor(files)));
       const skopeo = medianSample(theirs);
       report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'default', ours: medianSample(ours), skopeo, floor });
       report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'huge-pages', ours: medianSample(oursHuge), skopeo, floor });
