@@ -87,7 +87,7 @@ describe.skipIf(skip)(`exit codes of the real CLI against the emulator${skip ? `
 
   it.each([
     [10, 'RepositoryNotFoundException', 'BatchCheckLayerAvailability', /aws ecr create-repository --repository-name row\/r\d+`, or pass --create-repository/],
-    [11, 'ImageTagAlreadyExistsException', 'PutImage', /new tag/],
+    [11, 'ImageTagAlreadyExistsException', 'PutImage', /tags it does not hold yet/],
     [12, 'ImageDigestDoesNotMatchException', 'PutImage', /run again/],
     [13, 'LayersNotFoundException', 'PutImage', /re-upload/],
     [14, 'ReferencedImagesNotFoundException', 'PutImage', /--platform/],
@@ -110,14 +110,14 @@ describe.skipIf(skip)(`exit codes of the real CLI against the emulator${skip ? `
     expect(run.stderr).toContain(`ecr-push: ${obj.error!.message} (${name})\n`);
   });
 
-  it('11 without injection: an immutable tag that names another image fails and advises a new tag', async () => {
+  it('11 without injection: an immutable tag that names another image fails and advises tags it does not hold yet', async () => {
     emu.createRepository('row/immutable', 'IMMUTABLE');
     const env = cleanEnv(emu.env);
     const other = join(images!, 'tool-made', 'oci-layout-zstd');
     expect((await runCli([other, 'row/immutable:v1'], { env })).code).toBe(0);
     const run = await runCli([layout!, 'row/immutable:v1', '--json'], { env });
     expect(run.code, run.stderr).toBe(11);
-    expectFailureLines(run, 'ImageTagAlreadyExistsException', /new tag/);
+    expectFailureLines(run, 'ImageTagAlreadyExistsException', /tags it does not hold yet/);
     expect(jsonOf(run).error).toMatchObject({ name: 'ImageTagAlreadyExistsException', exitCode: 11 });
   });
 
