@@ -13,8 +13,11 @@ export type PushEvent =
   | { type: 'blob-start'; digest: string; size?: number }
   /** Bytes of one blob confirmed by ECR so far. A retry may make `done` go down. */
   | { type: 'blob-progress'; digest: string; done: number; size?: number }
-  /** A blob is uploaded and its digest confirmed by ECR. */
-  | { type: 'blob-done'; digest: string; size: number; alreadyExisted: boolean }
+  /**
+   * A blob is uploaded and its digest confirmed by ECR. `sentAs`: the digest ECR holds it under,
+   * when that is not `digest` (a layer gzipped on the way; `digest` is the source's).
+   */
+  | { type: 'blob-done'; digest: string; size: number; alreadyExisted: boolean; sentAs?: string }
   /** A manifest was put (or was already there). */
   | { type: 'manifest'; digest: string; mediaType: string; tag?: string; status: 'pushed' | 'unchanged' }
   /** One AWS request finished (logged with -v). Never carries credentials or signatures. */

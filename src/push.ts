@@ -85,7 +85,10 @@ async function sendBlobs(
       tally.uploaded++;
       tally.bytesUploaded += up.size;
     }
-    t.onEvent({ type: 'blob-done', digest: blob.source.digest, size: up.size, alreadyExisted: up.alreadyExisted });
+    t.onEvent({
+      type: 'blob-done', digest: blob.source.digest, size: up.size, alreadyExisted: up.alreadyExisted,
+      ...(up.digest !== blob.source.digest ? { sentAs: up.digest } : {}),
+    });
   });
   return sent;
 }

@@ -26,10 +26,12 @@ export function progressText(done: number, size: number | undefined, elapsedMs: 
   return `${formatBytes(done)}${total}${percent}${rate ? ` ${rate}` : ''}`;
 }
 
+/** `uploaded <digest> [as <digest in ECR>] <size> in <time> (<rate>)`, or the skipped form. */
 export function doneLine(e: EventOf<'blob-done'>, elapsedMs: number | undefined): string {
-  if (e.alreadyExisted) return `skipped ${shortDigest(e.digest)} ${formatBytes(e.size)} (already in the repository)`;
+  const what = `${shortDigest(e.digest)}${e.sentAs === undefined ? '' : ` as ${shortDigest(e.sentAs)}`} ${formatBytes(e.size)}`;
+  if (e.alreadyExisted) return `skipped ${what} (already in the repository)`;
   const timing = elapsedMs === undefined ? '' : ` in ${formatSeconds(elapsedMs)} (${formatRate(e.size, elapsedMs) || 'instant'})`;
-  return `uploaded ${shortDigest(e.digest)} ${formatBytes(e.size)}${timing}`;
+  return `uploaded ${what}${timing}`;
 }
 
 export function manifestLine(e: EventOf<'manifest'>): string {

@@ -58,6 +58,21 @@ describe.skipIf(skip)(`output of the real CLI${skip ? ` (skipped: ${skip})` : ''
     expect(progress.length).toBeLessThanOrEqual(Math.floor(seconds / 5) + 1);
   }, 60_000);
 
+  it('in CI: a layer gzipped on the way is reported under the digest ECR holds it as, beside its source digest', async () => {
+    const run = await runCli([join(images!, 'tool-made', 'docker-archive.tar'), `${repo}:v1`], { env: cleanEnv({ ...emu.env, CI: 'true' }) });
+    expect(run.code, run.stderr).toBe(0);
+    const uploaded = run.stderr.split('\n').filter((l) => l.startsWith('uploaded '));
+    const renamed = uploaded.map((l) => /^uploaded (sha256:[0-9a-f]{12}) as (sha256:[0-9a-f]{12}) /.exec(l)).filter((m) => m !== null);
+    expect(renamed.length).toBeGreaterThan(0);
+    // The config is sent as it is: its line has no second digest.
+    expect(uploaded.length).toBe(renamed.length + 1);
+    const held = emu.blobDigests(repo).map((d) => d.slice(0, 'sha256:'.length + 12));
+    for (const [, source, stored] of renamed) {
+      expect(held).toContain(stored);
+      expect(held).not.toContain(source);
+    }
+  }, 60_000);
+
   it('in a terminal: a spinner with per-blob progress, colour, finished and skipped blobs shown', async () => {
     const why = noScript();
     if (why) return void console.warn(`skipped: ${why}`);
