@@ -30,8 +30,8 @@ export async function freshTarget(workDir: string): Promise<PushTarget> {
 
 /**
  * glibc's switch for transparent huge pages in malloc (glibc 2.35 and later; ignored elsewhere),
- * which README's Performance section suggests on Linux: part bodies are then faulted in 2 MiB at a
- * time instead of 4 KiB.
+ * which README's "Huge pages on Linux" suggests: part bodies are then faulted in 2 MiB at a time
+ * instead of 4 KiB.
  */
 export const HUGE_PAGES_TUNABLE = 'glibc.malloc.hugetlb=1';
 
