@@ -47,6 +47,10 @@ export const CREDENTIALS_HINT =
   '(profile from --profile or AWS_PROFILE, including SSO: run `aws sso login`), web identity ' +
   '(AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), the container credentials endpoint and instance metadata';
 
+export const ACCESS_DENIED_HINT =
+  'the credentials were accepted, but their identity may not make this call: grant it the ecr: actions ' +
+  'README\'s "IAM permissions" lists for this command (and kms: ones for a KMS-encrypted repository)';
+
 interface ErrorLike {
   name?: unknown;
   code?: unknown;
@@ -88,8 +92,11 @@ export function classify(err: unknown, signal?: AbortSignal): EcrPushError {
     const text = name === 'CredentialsProviderError'
       ? 'no usable AWS credentials found'
       : `AWS rejected the credentials (${name})`;
-    const access = name === 'AccessDeniedException' ? `access denied: ${message}` : text;
-    return new CredentialsError(access, { cause: err, hint: CREDENTIALS_HINT });
+    if (name === 'AccessDeniedException') {
+      // The credentials were accepted; the identity lacks a permission.
+      return new CredentialsError(`access denied: ${message}`, { cause: err, hint: ACCESS_DENIED_HINT });
+    }
+    return new CredentialsError(text, { cause: err, hint: CREDENTIALS_HINT });
   }
   if (/^Invalid Configuration:/.test(message)) {
     // The SDK refusing a combination of settings (AWS_USE_DUALSTACK_ENDPOINT or

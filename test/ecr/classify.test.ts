@@ -18,8 +18,16 @@ describe('classifying failures into exit codes', () => {
     expect(codeOf(err)).toBe(10);
   });
 
+  it('treats AccessDeniedException as exit 4 whose hint is about permissions, not about finding credentials', () => {
+    const out = classify(sdkError('AccessDeniedException'));
+    expect(out.name).toBe('CredentialsError');
+    expect(exitCodeForName(out.name)).toBe(4);
+    expect(out.hint).toMatch(/credentials were accepted.*IAM permissions/);
+    expect(out.hint).not.toMatch(/credential chain/);
+  });
+
   it.each([
-    'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'AccessDeniedException',
+    'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException',
   ])('treats %s as a credentials problem (exit 4) with a hint naming where the chain looked', (name) => {
     const out = classify(sdkError(name));
     expect(out.name).toBe('CredentialsError');
