@@ -5,7 +5,7 @@
  * crash the process, so "never touches the network" is checked too.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,6 +156,20 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     expect(noImage.code).toBe(3);
     expect(JSON.parse(noImage.stdout)).toMatchObject({ status: 'error', images: [], error: { exitCode: 3, message: expect.stringMatching(/no image "5"; choices: 1 /) } });
     expect(noImage.stderr).toMatch(/\nhint: run `ecr-push inspect <source>` without --image/);
+  });
+
+  it.skipIf(!existsSync('/dev/zero'))('a character device (/dev/zero) is refused at once, named or as standard input, instead of copied until the disk is full', () => {
+    const named = spawnSync(process.execPath, [join(ROOT, 'bin', 'ecr-push.js'), 'inspect', '/dev/zero'], { timeout: 20_000 });
+    expect(named.status).toBe(3);
+    expect(named.stderr.toString()).toMatch(/^ecr-push: \/dev\/zero is a character device, not an image archive\n/);
+    const zero = openSync('/dev/zero', 'r');
+    try {
+      const piped = spawnSync(process.execPath, [join(ROOT, 'bin', 'ecr-push.js'), 'inspect', '-'], { stdio: [zero, 'pipe', 'pipe'], timeout: 20_000 });
+      expect(piped.status).toBe(3);
+      expect(piped.stderr.toString()).toMatch(/^ecr-push: standard input is a character device, not an image archive\n/);
+    } finally {
+      closeSync(zero);
+    }
   });
 
   it('inspect gives no generic hint where the message already says what is wrong, and no inspect hint for a damaged blob', () => {

@@ -3,7 +3,7 @@
  * extracted; tars are indexed and read by byte range. Compressed archives and standard input are
  * first copied (decompressed) into a private temporary file that close() removes.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstat, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
@@ -40,11 +40,13 @@ async function openLocation(location: string, opts: OpenOptions & { stdin?: Read
     if ((stdin as { isTTY?: boolean }).isTTY) {
       throw new InputError('standard input is a terminal, not an image archive; pipe one in, e.g. docker save app | ecr-push - REPO:TAG');
     }
+    if (stdin === process.stdin && (await fstatOf(0))?.isCharacterDevice()) throw deviceError('standard input');
     return openStream(stdin, 'standard input', '-', opts);
   }
   const st = await stat(location).catch(() => undefined);
   if (!st) throw new InputError(`${location}: no such file or directory`, { problem: 'path' });
   if (st.isDirectory()) return readTree(new DirTree(location, location), 'dir', location);
+  if (st.isCharacterDevice()) throw deviceError(location);
   // A pipe such as `<(xz -dc image.tar.xz)` can be read once only: copy it like standard input.
   if (!st.isFile()) return openStream(createReadStream(location), location, location, opts);
   if (st.size === 0) throw new InputError(`${location} is an empty file, not an image archive`);
@@ -53,6 +55,18 @@ async function openLocation(location: string, opts: OpenOptions & { stdin?: Read
   if (!kind) return openTar(location, location, location);
   const temp = await spool(Buffer.alloc(0), createReadStream(location), kind, location, opts);
   return openTar(temp.path, location, location, kind, temp);
+}
+
+/**
+ * A character device (/dev/zero, /dev/urandom, a terminal) is refused before it is read: it may
+ * never end, and it would be copied into a temporary file until the disk is full.
+ */
+function deviceError(label: string): InputError {
+  return new InputError(`${label} is a character device, not an image archive`, { problem: 'path' });
+}
+
+function fstatOf(fd: number): Promise<Stats | undefined> {
+  return new Promise((resolve) => fstat(fd, (err, st) => resolve(err ? undefined : st)));
 }
 
 /** Standard input or a pipe: copied (decompressed) once into a private temporary file. */
