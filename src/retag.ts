@@ -26,6 +26,7 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
   }
   if (opts.tags.length === 0) throw new UsageError('give at least one new tag');
   opts.tags.forEach(validateTag);
+  const tags = [...new Set(opts.tags)]; // a tag named twice is put once, as push does
   const maxAttempts = validMaxAttempts(opts.maxAttempts);
   const registryId = chooseRegistryId(opts.reference, opts.registryId);
   let client: ECRClient | undefined;
@@ -45,7 +46,7 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
     }
     const m = { bytes, digest: image.digest, mediaType: image.mediaType };
     let pushed = false;
-    await putUnderTags(t, m, opts.tags, (tag, { status }) => {
+    await putUnderTags(t, m, tags, (tag, { status }) => {
       pushed ||= status === 'pushed';
       onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, ...(tag !== undefined ? { tag } : {}), status });
     });
@@ -55,7 +56,7 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
       status: pushed ? 'pushed' : 'unchanged',
       repository: ref.repository,
       ...(account ? { registryId: account } : {}),
-      tags: opts.tags,
+      tags,
       digest: m.digest,
       mediaType: m.mediaType,
       imageUri: imageUri(account, region, ref.repository, m.digest),

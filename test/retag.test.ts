@@ -21,6 +21,13 @@ describe('retag()', () => {
     expect(result).toMatchObject({ status: 'pushed', digest, tags: ['v2', 'stable'] });
   });
 
+  it('puts a tag named twice once, as push does', async () => {
+    const client = stubClient((call, input) => (call === 'BatchGetImage' ? stored : { image: { imageId: { imageDigest: digest, imageTag: input.imageTag } } }));
+    const result = await retag({ reference: 'app:v1', tags: ['v9', 'v9', 'v8'], internals: { client } });
+    expect(client.calls.filter((c) => c.call === 'PutImage').map((c) => c.input.imageTag)).toEqual(['v9', 'v8']);
+    expect(result.tags).toEqual(['v9', 'v8']);
+  });
+
   it('reports a tag already on the image as unchanged', async () => {
     const client = stubClient((call) => {
       if (call === 'BatchGetImage') return stored;
