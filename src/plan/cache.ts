@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export interface CompressedRef {
@@ -63,7 +63,7 @@ export async function openCompressionCache(dir: string, encoderKey: string): Pro
       if (!dirty) return;
       const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
-        await mkdir(dir, { recursive: true, mode: 0o700 });
+        await makeDirectory(dir);
         const merged = new Map([...(await load(file)), ...entries]);
         await writeFile(tmp, JSON.stringify({ version: 1, entries: Object.fromEntries(merged) }), { mode: 0o600 });
         await rename(tmp, file);
@@ -73,4 +73,24 @@ export async function openCompressionCache(dir: string, encoderKey: string): Pro
       }
     },
   };
+}
+
+/**
+ * mkdir -p, one level at a time. Node 20's `mkdir(dir, { recursive: true })` never returns when
+ * the parent exists but the child cannot be made with ENOENT (a path under /proc, for one): a
+ * cache folder there would hang the push.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw err;
+    await makeDirectory(parent);
+    await mkdir(dir, { mode: 0o700 }).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
 }

@@ -43,6 +43,18 @@ describe('the compression cache', () => {
     expect(JSON.parse(await readFile(join(dir, 'sub', 'compressed-layers.json'), 'utf8')).version).toBe(1);
   });
 
+  it('makes missing folders on the way, and gives up at once on a folder that cannot be made', async () => {
+    const deep = await openCompressionCache(join(dir, 'a', 'b', 'c'), 'enc-1');
+    deep.set(d('a'), { digest: d('b'), size: 1 });
+    await deep.save();
+    expect(await readdir(join(dir, 'a', 'b', 'c'))).toEqual(['compressed-layers.json']);
+    // Under /proc a folder cannot be made (ENOENT with the parent there), where Node 20's own
+    // recursive mkdir never returns; the push must go on without the cache.
+    const proc = await openCompressionCache('/proc/no-such-folder/ecr-push', 'enc-1');
+    proc.set(d('a'), { digest: d('b'), size: 1 });
+    await proc.save();
+  }, 10_000);
+
   it('keeps entries another process saved in the meantime', async () => {
     const one = await openCompressionCache(dir, 'e');
     const two = await openCompressionCache(dir, 'e');
