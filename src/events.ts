@@ -7,8 +7,8 @@ import type { Platform } from './image/types.js';
 export type PushEvent =
   /** Source opened and the plan made: how many blobs and manifests take part (`dryRun`: none will be sent). */
   | { type: 'plan'; repository: string; registryId?: string; tags: string[]; blobs: number; manifests: number; totalBytes: number; dryRun?: boolean }
-  /** A blob ECR already has. */
-  | { type: 'blob-skipped'; digest: string; size: number }
+  /** A blob ECR already has; `sentAs` as for blob-done. */
+  | { type: 'blob-skipped'; digest: string; size: number; sentAs?: string }
   /** A blob upload begins (size is the bytes to send, when known). */
   | { type: 'blob-start'; digest: string; size?: number }
   /** Bytes of one blob confirmed by ECR so far. A retry may make `done` go down. */

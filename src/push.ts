@@ -52,7 +52,10 @@ function openForSend(blobs: BlobStore, blob: PlannedBlob): ByteReader {
 /** A blob ECR already has: counted and reported as skipped. */
 function reportSkipped(blob: PlannedBlob, there: SentBlob, tally: Tally, onEvent: EventSink): void {
   tally.skipped++;
-  onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: there.size });
+  onEvent({
+    type: 'blob-skipped', digest: blob.source.digest, size: there.size,
+    ...(there.digest !== blob.source.digest ? { sentAs: there.digest } : {}),
+  });
 }
 
 /** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */

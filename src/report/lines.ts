@@ -11,8 +11,13 @@ export function planLine(e: EventOf<'plan'>): string {
   return oneLine(e.dryRun ? `dry run, nothing is uploaded or put: checking ${what}` : `pushing ${what}`);
 }
 
+/** A blob by its source digest, and by the digest ECR holds it under when that differs. */
+function blobName(e: { digest: string; sentAs?: string }): string {
+  return `${shortDigest(e.digest)}${e.sentAs === undefined ? '' : ` as ${shortDigest(e.sentAs)}`}`;
+}
+
 export function skippedLine(e: EventOf<'blob-skipped'>): string {
-  return `skipped ${shortDigest(e.digest)} ${formatBytes(e.size)} (already in the repository)`;
+  return `skipped ${blobName(e)} ${formatBytes(e.size)} (already in the repository)`;
 }
 
 export function startLine(e: EventOf<'blob-start'>): string {
@@ -28,7 +33,7 @@ export function progressText(done: number, size: number | undefined, elapsedMs: 
 
 /** `uploaded <digest> [as <digest in ECR>] <size> in <time> (<rate>)`, or the skipped form. */
 export function doneLine(e: EventOf<'blob-done'>, elapsedMs: number | undefined): string {
-  const what = `${shortDigest(e.digest)}${e.sentAs === undefined ? '' : ` as ${shortDigest(e.sentAs)}`} ${formatBytes(e.size)}`;
+  const what = `${blobName(e)} ${formatBytes(e.size)}`;
   if (e.alreadyExisted) return `skipped ${what} (already in the repository)`;
   const timing = elapsedMs === undefined ? '' : ` in ${formatSeconds(elapsedMs)} (${formatRate(e.size, elapsedMs) || 'instant'})`;
   return `uploaded ${what}${timing}`;

@@ -58,8 +58,10 @@ describe.skipIf(skip)(`output of the real CLI${skip ? ` (skipped: ${skip})` : ''
     expect(progress.length).toBeLessThanOrEqual(Math.floor(seconds / 5) + 1);
   }, 60_000);
 
-  it('in CI: a layer gzipped on the way is reported under the digest ECR holds it as, beside its source digest', async () => {
-    const run = await runCli([join(images!, 'tool-made', 'docker-archive.tar'), `${repo}:v1`], { env: cleanEnv({ ...emu.env, CI: 'true' }) });
+  it('in CI: a layer gzipped on the way is reported under the digest ECR holds it as, beside its source digest, also when skipped', async () => {
+    const env = cleanEnv({ ...emu.env, CI: 'true' });
+    const archive = join(images!, 'tool-made', 'docker-archive.tar');
+    const run = await runCli([archive, `${repo}:v1`], { env });
     expect(run.code, run.stderr).toBe(0);
     const uploaded = run.stderr.split('\n').filter((l) => l.startsWith('uploaded '));
     const renamed = uploaded.map((l) => /^uploaded (sha256:[0-9a-f]{12}) as (sha256:[0-9a-f]{12}) /.exec(l)).filter((m) => m !== null);
@@ -71,6 +73,13 @@ describe.skipIf(skip)(`output of the real CLI${skip ? ` (skipped: ${skip})` : ''
       expect(held).toContain(stored);
       expect(held).not.toContain(source);
     }
+    // Again, under another tag: the compression cache says what each layer became in ECR.
+    const again = await runCli([archive, `${repo}:v2`], { env });
+    expect(again.code, again.stderr).toBe(0);
+    const skipped = again.stderr.split('\n').filter((l) => l.startsWith('skipped '));
+    expect(skipped).toHaveLength(uploaded.length);
+    const pairs = (found: (RegExpExecArray | null)[]): string[] => found.filter((m) => m !== null).map((m) => `${m[1]} as ${m[2]}`).sort();
+    expect(pairs(skipped.map((l) => /^skipped (sha256:[0-9a-f]{12}) as (sha256:[0-9a-f]{12}) /.exec(l)))).toEqual(pairs(renamed));
   }, 60_000);
 
   it('in a terminal: a spinner with per-blob progress, colour, finished and skipped blobs shown', async () => {
