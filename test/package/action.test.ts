@@ -3,8 +3,7 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { actionInputs, actionRunScript, actionStepEnv } from './action-script.js';
 
@@ -28,28 +27,47 @@ describe('action.yml', () => {
     expect(yaml).toMatch(/image-uri:\n\s+description: .+\n\s+value: \$\{\{ steps\.push\.outputs\.image-uri \}\}/);
   });
 
-  it('runs the CLI with malloc huge pages on, keeping the glibc tunables a workflow sets', async () => {
-    const bin = await mkdtemp(join(tmpdir(), 'ecr-push-action-'));
-    try {
-      // A stand-in for npx that prints the environment the CLI would start with.
-      await writeFile(join(bin, 'npx'), '#!/bin/sh\necho "GLIBC_TUNABLES=${GLIBC_TUNABLES-unset}"\n');
+  describe('its step, run with a stand-in npx that prints what the CLI would get', () => {
+    let bin = '';
+    beforeAll(async () => {
+      bin = await mkdtemp(join(tmpdir(), 'ecr-push-action-'));
+      await writeFile(join(bin, 'npx'), '#!/bin/sh\necho "GLIBC_TUNABLES=${GLIBC_TUNABLES-unset}"\necho "$*"\n');
       await chmod(join(bin, 'npx'), 0o755);
-      const tunablesSeen = async (workflowValue?: string): Promise<string> => {
-        const { GLIBC_TUNABLES: _own, ...env } = process.env;
-        const { stdout } = await promisify(execFile)('bash', ['-c', actionRunScript(yaml)], {
+    });
+    afterAll(() => rm(bin, { recursive: true, force: true }));
+
+    const step = async (inputs: Record<string, string> = {}, tunables?: string): Promise<{ code: number; lines: string[]; stderr: string }> => {
+      const { GLIBC_TUNABLES: _own, ...env } = process.env;
+      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile('bash', ['-c', actionRunScript(yaml)], {
           env: {
-            ...env, PATH: `${bin}:${env.PATH ?? ''}`, ...(workflowValue === undefined ? {} : { GLIBC_TUNABLES: workflowValue }),
+            ...env, PATH: `${bin}:${env.PATH ?? ''}`, ...(tunables === undefined ? {} : { GLIBC_TUNABLES: tunables }),
             ECR_PUSH_IMAGE: 'image.tar', ECR_PUSH_REPOSITORY: 'app:v1', ECR_PUSH_TAGS: '', ECR_PUSH_REGION: '',
             ECR_PUSH_CREATE_REPOSITORY: 'false', ECR_PUSH_PLATFORM: '', ECR_PUSH_COMPRESSION: 'auto', ECR_PUSH_PACKAGE: 'ecr-push@0',
+            ...inputs,
           },
-        });
-        return stdout.trim();
-      };
-      expect(await tunablesSeen()).toBe('GLIBC_TUNABLES=glibc.malloc.hugetlb=1');
-      expect(await tunablesSeen('glibc.malloc.arena_max=2')).toBe('GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
-      expect(await tunablesSeen('glibc.malloc.hugetlb=0')).toBe('GLIBC_TUNABLES=glibc.malloc.hugetlb=0');
-    } finally {
-      await rm(bin, { recursive: true, force: true });
-    }
+        }, (err, stdout, stderr) => resolve({ code: typeof err?.code === 'number' ? err.code : 0, stdout, stderr }));
+      });
+      return { code: run.code, lines: run.stdout.trim().split('\n'), stderr: run.stderr };
+    };
+
+    it('turns malloc huge pages on, keeping the glibc tunables a workflow sets', async () => {
+      expect((await step()).lines[0]).toBe('GLIBC_TUNABLES=glibc.malloc.hugetlb=1');
+      expect((await step({}, 'glibc.malloc.arena_max=2')).lines[0]).toBe('GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
+      expect((await step({}, 'glibc.malloc.hugetlb=0')).lines[0]).toBe('GLIBC_TUNABLES=glibc.malloc.hugetlb=0');
+    });
+
+    it('passes the image and repository after --, so a path starting with - is not read as an option', async () => {
+      const { lines } = await step({ ECR_PUSH_IMAGE: '-image.tar', ECR_PUSH_TAGS: 'a, b' });
+      expect(lines[1]).toBe('--yes --package ecr-push@0 -- ecr-push --compression auto --tag a --tag b -- -image.tar app:v1');
+    });
+
+    it('takes create-repository as true or false in any case, and refuses anything else', async () => {
+      expect((await step({ ECR_PUSH_CREATE_REPOSITORY: 'True' })).lines[1]).toContain(' --create-repository -- ');
+      expect((await step({ ECR_PUSH_CREATE_REPOSITORY: 'FALSE' })).lines[1]).not.toContain('--create-repository');
+      const wrong = await step({ ECR_PUSH_CREATE_REPOSITORY: 'yes' });
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain("create-repository must be 'true' or 'false', got 'yes'");
+    });
   });
 });
