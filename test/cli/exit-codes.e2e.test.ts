@@ -121,6 +121,12 @@ describe.skipIf(skip)(`exit codes of the real CLI against the emulator${skip ? `
     expect(jsonOf(run).error).toMatchObject({ name: 'ImageTagAlreadyExistsException', exitCode: 11 });
   });
 
+  it('10 with a registry named: the hint asks to check the account before creating the repository', async () => {
+    const run = await runCli([layout!, 'not/there:v1', '--registry-id', '999999999999'], { env: cleanEnv(emu.env) });
+    expect(run.code).toBe(10);
+    expectFailureLines(run, 'RepositoryNotFoundException', /not\/there is not in registry 999999999999, or this identity may not use it there: check the account/);
+  });
+
   it('10 without injection: pushing to a repository that does not exist names the create command', async () => {
     const run = await runCli([layout!, 'not/there:v1'], { env: cleanEnv(emu.env) });
     expect(run.code).toBe(10);
