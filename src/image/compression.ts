@@ -33,7 +33,7 @@ function decompressor(kind: Compression, label: string): Transform {
   if (kind === 'zstd' && zstd) return zstd();
   const shown = label === 'standard input' ? `image.tar.${EXT[kind]}` : label;
   throw new InputError(
-    `${label} is ${kind}-compressed, which this Node cannot read; decompress it first, e.g. ${TOOL[kind]} ${shown} | ecr-push - REPO:TAG`,
+    `${label} is ${kind}-compressed, which ${kind === 'zstd' ? 'Node before 22.15 cannot read' : 'Node cannot read'}; decompress it first, e.g. ${TOOL[kind]} ${shown} | ecr-push - REPO:TAG`,
   );
 }
 
