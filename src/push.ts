@@ -11,7 +11,7 @@ import { selectImage } from './image/select.js';
 import { readToEnd, type ByteReader } from './image/byte-reader.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
-import { chooseRegistryId, chooseTags, imageUri, parseReference } from './reference.js';
+import { chooseRegistryId, chooseTags, foreignHostNote, imageUri, parseReference } from './reference.js';
 import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
@@ -215,7 +215,9 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
   try {
     const selected = await selectImage(source, { ...(opts.image ? { image: opts.image } : {}), ...(opts.platform ? { platform: opts.platform } : {}) });
     const { tags, note } = chooseTags(ref, selected.image.tags, opts.tags);
-    if (note) onEvent({ type: 'info', message: note });
+    for (const message of [foreignHostNote(opts.destination, ref), note]) {
+      if (message !== undefined) onEvent({ type: 'info', message });
+    }
     const plan = makePlan(selected.root, compression);
     // Every blob is where it should be and of its size, even those ECR turns out to have.
     for (const b of plan.blobs) source.blobs.check(b.source);

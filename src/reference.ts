@@ -142,6 +142,19 @@ export function chooseTags(ref: EcrReference, sourceTags: string[], extra: strin
   return note === undefined ? { tags } : { tags, note };
 }
 
+/**
+ * A note when a destination without an ECR host starts with what looks like another registry's
+ * host (`docker.io/library/app`, `public.ecr.aws/x/y`, `localhost/app`): ECR takes that as part of
+ * the repository name, which is rarely what was meant, so the push says so.
+ */
+export function foreignHostNote(destination: string, ref: EcrReference): string | undefined {
+  if (registryHost(destination.trim()) !== undefined) return undefined;
+  const first = ref.repository.split('/')[0] as string;
+  if (!ref.repository.includes('/') || (!first.includes('.') && first !== 'localhost')) return undefined;
+  return `"${first}" looks like another registry's host, but ECR takes it as part of the repository name: ` +
+    `pushing to the ECR repository "${ref.repository}" (name the ECR host, ACCOUNT.dkr.ecr.REGION.amazonaws.com/${ref.repository}, to say this is meant)`;
+}
+
 /** `ACCOUNT.dkr.ecr.REGION.amazonaws.com[.cn]/REPO@DIGEST`, or `REPO@DIGEST` when the account or region is unknown. */
 export function imageUri(registryId: string | undefined, region: string | undefined, repository: string, digest: string): string {
   if (!registryId || !region) return `${repository}@${digest}`;

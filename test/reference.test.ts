@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRegistryId, chooseTags, parseReference, registryHost, tagOf, validateRegion } from '../src/reference.js';
+import { chooseRegistryId, chooseTags, foreignHostNote, parseReference, registryHost, tagOf, validateRegion } from '../src/reference.js';
 
 describe('destination parsing', () => {
   it.each([
@@ -105,5 +105,21 @@ describe('the registry account', () => {
     expect(() => chooseRegistryId(host, '999999999999')).toThrowError(expect.objectContaining({
       name: 'UsageError', message: `--registry-id 999999999999 contradicts the account 111122223333 in "${host}"`,
     }));
+  });
+});
+
+describe('a destination that starts like another registry', () => {
+  const noteFor = (destination: string): string | undefined => foreignHostNote(destination, parseReference(destination));
+
+  it('says that docker.io/…, public.ecr.aws/… and localhost/… become part of an ECR repository name', () => {
+    expect(noteFor('docker.io/library/app:v1')).toMatch(/^"docker\.io" looks like another registry's host.*"docker\.io\/library\/app"/);
+    expect(noteFor('public.ecr.aws/team/app')).toMatch(/^"public\.ecr\.aws" looks like/);
+    expect(noteFor('localhost/app')).toMatch(/^"localhost" looks like/);
+  });
+
+  it('stays quiet for plain names, dotted names without a slash, and names under an ECR host', () => {
+    expect(noteFor('team/app:v1')).toBeUndefined();
+    expect(noteFor('my.app:v1')).toBeUndefined();
+    expect(noteFor('123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker.io/library/app:v1')).toBeUndefined();
   });
 });

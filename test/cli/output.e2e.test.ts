@@ -82,6 +82,14 @@ describe.skipIf(skip)(`output of the real CLI${skip ? ` (skipped: ${skip})` : ''
     expect(pairs(skipped.map((l) => /^skipped (sha256:[0-9a-f]{12}) as (sha256:[0-9a-f]{12}) /.exec(l)))).toEqual(pairs(renamed));
   }, 60_000);
 
+  it('in CI: a destination starting with another registry\'s host is pushed to ECR under that name, with a note saying so', async () => {
+    emu.createRepository('docker.io/library/app');
+    const run = await runCli([layout!, 'docker.io/library/app:v1'], { env: cleanEnv({ ...emu.env, CI: 'true' }) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^"docker\.io" looks like another registry's host, but ECR takes it as part of the repository name/m);
+    expect(emu.tags('docker.io/library/app')).toHaveProperty('v1');
+  }, 60_000);
+
   it('in a terminal: a spinner with per-blob progress, colour, finished and skipped blobs shown', async () => {
     const why = noScript();
     if (why) return void console.warn(`skipped: ${why}`);
