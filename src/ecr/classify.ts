@@ -47,7 +47,7 @@ export const CREDENTIALS_HINT =
   '(profile from --profile or AWS_PROFILE, including SSO: run `aws sso login`), web identity ' +
   '(AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), the container credentials endpoint and instance metadata';
 
-export const ACCESS_DENIED_HINT =
+const ACCESS_DENIED_HINT =
   'the credentials were accepted, but their identity may not make this call: grant it the ecr: actions ' +
   'README\'s "IAM permissions" lists for this command (and kms: ones for a KMS-encrypted repository)';
 
