@@ -215,7 +215,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
   try {
     const selected = await selectImage(source, { ...(opts.image ? { image: opts.image } : {}), ...(opts.platform ? { platform: opts.platform } : {}) });
     const { tags, note } = chooseTags(ref, selected.image.tags, opts.tags);
-    for (const message of [foreignHostNote(opts.destination, ref), note]) {
+    for (const message of [foreignHostNote(ref), note]) {
       if (message !== undefined) onEvent({ type: 'info', message });
     }
     const plan = makePlan(selected.root, compression);

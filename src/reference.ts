@@ -147,8 +147,8 @@ export function chooseTags(ref: EcrReference, sourceTags: string[], extra: strin
  * host (`docker.io/library/app`, `public.ecr.aws/x/y`, `localhost/app`): ECR takes that as part of
  * the repository name, which is rarely what was meant, so the push says so.
  */
-export function foreignHostNote(destination: string, ref: EcrReference): string | undefined {
-  if (registryHost(destination.trim()) !== undefined) return undefined;
+export function foreignHostNote(ref: EcrReference): string | undefined {
+  if (ref.registryId !== undefined) return undefined; // the destination named an ECR host
   const first = ref.repository.split('/')[0] as string;
   if (!ref.repository.includes('/') || (!first.includes('.') && first !== 'localhost')) return undefined;
   return `"${first}" looks like another registry's host, but ECR takes it as part of the repository name: ` +

@@ -109,7 +109,7 @@ describe('the registry account', () => {
 });
 
 describe('a destination that starts like another registry', () => {
-  const noteFor = (destination: string): string | undefined => foreignHostNote(destination, parseReference(destination));
+  const noteFor = (destination: string): string | undefined => foreignHostNote(parseReference(destination));
 
   it('says that docker.io/…, public.ecr.aws/… and localhost/… become part of an ECR repository name', () => {
     expect(noteFor('docker.io/library/app:v1')).toMatch(/^"docker\.io" looks like another registry's host.*"docker\.io\/library\/app"/);
