@@ -51,7 +51,7 @@ function tagMatches(tag: string, wanted: string): boolean {
 
 /** Parse `os/arch[/variant]`; a malformed value is a usage error. */
 export function parsePlatformFlag(value: string): Platform {
-  const parts = value.split('/');
+  const parts = value.toLowerCase().split('/'); // platform values are lower-case (GOOS, GOARCH)
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
     throw new UsageError(`--platform ${JSON.stringify(value)} is not os/arch[/variant]`);
   }

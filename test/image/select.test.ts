@@ -91,6 +91,13 @@ describe('choosing a platform', () => {
     });
   });
 
+  it('--platform is matched whatever its case, as platform values are lower-case', async () => {
+    await withSource(fixture('oci-index'), (s) => {
+      const { root } = selectImage(s, { platform: 'Linux/ARM64' });
+      expect(root.kind === 'manifest' && root.platform).toEqual({ os: 'linux', architecture: 'arm64' });
+    });
+  });
+
   it('an unknown platform lists the platforms there are', async () => {
     await withSource(fixture('oci-index'), (s) => {
       expect(() => selectImage(s, { platform: 'linux/s390x' })).toThrow(/has no platform linux\/s390x; platforms: linux\/amd64, linux\/arm64/);
