@@ -91,7 +91,7 @@ function isDirectory(path: string): boolean {
 
 /** `--digest-file`: written after the push, so a path that cannot be a file is refused before it. */
 function parseDigestFile(text: string): string {
-  if (text.trim() === '') throw new UsageError('--digest-file must not be empty');
+  nonEmpty('--digest-file')(text);
   if (isDirectory(text)) throw new UsageError(`--digest-file '${text}' is a directory`);
   if (!isDirectory(dirname(text))) throw new UsageError(`--digest-file '${text}': directory '${dirname(text)}' does not exist`);
   return text;
@@ -121,7 +121,7 @@ function checkAwsSettings(reference: string, o: Record<string, unknown>, env: No
       hint: 'drop --region, or name the same region in both',
     });
   }
-  if (o.region === undefined && registryHost(reference) === undefined && env.AWS_REGION !== undefined) {
+  if (o.region === undefined && hostRegion === undefined && env.AWS_REGION !== undefined) {
     validateRegion(env.AWS_REGION, 'AWS_REGION');
   }
   if (o.endpointUrl !== undefined) return;

@@ -168,12 +168,31 @@ const UNLISTED_HINTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The hint for an error name after `command` (default push), with `{repository}` filled in (or a
- * placeholder when unknown). `problem`: an input error's, which selects its hint.
+ * A push to a registry it names (--registry-id or the destination host) whose repository ECR does
+ * not show: that registry may be another account's, so creating the repository is not the only answer.
  */
-export function hintForName(name: string, repository?: string, command: CommandName = 'push', problem?: InputProblem): string | undefined {
-  const hint = command !== 'push' && name in COMMAND_HINTS[command] ? COMMAND_HINTS[command][name] : tableHint(name, command, problem);
-  return hint?.replaceAll('{repository}', repository ?? 'REPOSITORY');
+const NAMED_REGISTRY_HINT =
+  '{repository} is not in registry {registry}, or this identity may not use it there: check the account ' +
+  '(--registry-id or the destination host), or create the repository (--create-repository)';
+
+/** What a hint is about: the command (default push), its repository and named registry, an input error's problem. */
+export interface HintContext {
+  command?: CommandName;
+  repository?: string;
+  registryId?: string;
+  problem?: InputProblem;
+}
+
+/** The hint for an error name, with `{repository}` and `{registry}` filled in (or a placeholder when unknown). */
+export function hintForName(name: string, context: HintContext = {}): string | undefined {
+  const hint = hintTemplate(name, context);
+  return hint?.replaceAll('{repository}', context.repository ?? 'REPOSITORY').replaceAll('{registry}', context.registryId ?? 'REGISTRY');
+}
+
+function hintTemplate(name: string, { command = 'push', registryId, problem }: HintContext): string | null | undefined {
+  if (command !== 'push' && name in COMMAND_HINTS[command]) return COMMAND_HINTS[command][name];
+  if (command === 'push' && name === 'RepositoryNotFoundException' && registryId !== undefined) return NAMED_REGISTRY_HINT;
+  return tableHint(name, command, problem);
 }
 
 function tableHint(name: string, command: CommandName, problem: InputProblem | undefined): string | undefined {

@@ -270,13 +270,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       imageUri: imageUri(account, region, ref.repository, root.digest),
     };
   } catch (err) {
-    const failure = classify(err, opts.signal);
-    if (registryId !== undefined && failure.name === 'RepositoryNotFoundException' && failure.hint === undefined) {
-      // A named registry may be another account's: creating the repository is not the only answer.
-      failure.hint = `${ref.repository} is not in registry ${registryId}, or this identity may not use it there: check the account ` +
-        '(--registry-id or the destination host), or create the repository (--create-repository)';
-    }
-    throw failure;
+    throw classify(err, opts.signal);
   } finally {
     client?.destroy();
     await source.close();

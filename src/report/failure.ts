@@ -1,5 +1,5 @@
 /** A classified error → the two lines the user sees (what failed, what to do) and the `error` field of the JSON. */
-import { type CommandName, type EcrPushError, exitCodeForName, hintForName, InputError, isAwsExceptionName } from '../errors.js';
+import { type EcrPushError, exitCodeForName, hintForName, type HintContext, InputError, isAwsExceptionName } from '../errors.js';
 import type { PushResult } from '../events.js';
 import { oneLine } from './format.js';
 
@@ -13,11 +13,8 @@ export interface Failure {
   hint?: string;
 }
 
-/** What the failure is about: the repository (for hints naming it) and the command that failed (default push). */
-export interface FailureContext {
-  repository?: string;
-  command?: CommandName;
-}
+/** What the failure is about: the command that failed (default push), its repository and named registry, for hints naming them. */
+export type FailureContext = Omit<HintContext, 'problem'>;
 
 /**
  * The AWS exception to name on the failure line: the error's own name unless it is one of ours
@@ -38,7 +35,7 @@ function awsExceptionOf(err: EcrPushError, message: string): string | undefined 
 }
 
 export function describeFailure(err: EcrPushError, context: FailureContext = {}): Failure {
-  const hint = err.hint ?? hintForName(err.name, context.repository, context.command, err instanceof InputError ? err.problem : undefined);
+  const hint = err.hint ?? hintForName(err.name, { ...context, ...(err instanceof InputError && err.problem ? { problem: err.problem } : {}) });
   const message = oneLine(err.message);
   const awsException = awsExceptionOf(err, message);
   return {

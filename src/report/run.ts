@@ -85,7 +85,8 @@ function fail(
   err: EcrPushError, flags: RunFlags, tracker: ProgressTracker, named: { repository: string; registryId?: string },
   command: 'push' | 'tag', requested: string[] = tracker.tags,
 ): number {
-  const failure = describeFailure(err, { repository: tracker.repository ?? named.repository, command });
+  const registryId = tracker.registryId ?? named.registryId;
+  const failure = describeFailure(err, { repository: tracker.repository ?? named.repository, command, ...(registryId ? { registryId } : {}) });
   if (command === 'push' && err instanceof InterruptedError) {
     failure.message = `${err.message}: ${tracker.summary(formatBytes)}`;
   } else if (tracker.tagsPut.length > 0 || err instanceof InterruptedError) {
