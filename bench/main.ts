@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { startEmulator, type Emulator } from '../test/emulator/index.js';
 import { readConfig, type BenchConfig } from './config.js';
 import { warmPageCache } from './files.js';
 import { gzipSpeeds } from './gzip-speed.js';
@@ -39,9 +40,9 @@ async function alternate(runs: number, a: () => Promise<Sample>, b: () => Promis
   return [medianSample(as), medianSample(bs)];
 }
 
-/** A push of `source` to a fresh emulator with an empty cache. */
-async function freshPush(source: string, repo: string, tuning: Tuning = 'default'): Promise<Sample> {
-  const target = await freshTarget(WORK);
+/** A push of `source` with an empty cache, to a fresh emulator or a new repository of a running one. */
+async function freshPush(source: string, repo: string, tuning: Tuning = 'default', running?: Emulator): Promise<Sample> {
+  const target = await freshTarget(WORK, running);
   try {
     return await ecrPush(target, source, repo, tuning);
   } finally {
@@ -70,11 +71,18 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
         await warmPageCache(files);
         return run();
       };
-      for (let i = 0; i < cfg.runs; i++) {
-        log(`${kind} ${form}: run ${i + 1}/${cfg.runs}`);
-        ours.push(await warm(() => freshPush(src, `${kind}-${form}`)));
-        oursHuge.push(await warm(() => freshPush(src, `${kind}-${form}`, 'huge-pages')));
-        theirs.push(await warm(() => skopeoCopy(WORK, skopeoSrc, `${kind}-${form}`)));
+      // One emulator for the case, each push into a repository of its own, so every push finds
+      // the service up, as a push to ECR does, and an empty destination, as skopeo's does.
+      const emulator = await startEmulator();
+      try {
+        for (let i = 0; i < cfg.runs; i++) {
+          log(`${kind} ${form}: run ${i + 1}/${cfg.runs}`);
+          ours.push(await warm(() => freshPush(src, `${kind}-${form}-${i}`, 'default', emulator)));
+          oursHuge.push(await warm(() => freshPush(src, `${kind}-${form}-${i}-huge`, 'huge-pages', emulator)));
+          theirs.push(await warm(() => skopeoCopy(WORK, skopeoSrc, `${kind}-${form}`)));
+        }
+      } finally {
+        await emulator.stop();
       }
       const floor = await repeat(cfg.runs, () => warm(() => sha256Floor(files)));
       const skopeo = medianSample(theirs);

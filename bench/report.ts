@@ -106,7 +106,7 @@ export function renderReport(r: Report): string {
   const lines = [
     `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine[0]}.`,
     ...r.machine.slice(1).map((l) => `${l[0]!.toUpperCase()}${l.slice(1)}.`),
-    `Medians of ${c.runs} runs; each push goes to a fresh emulator (ecr-push) or a fresh docker-registry (skopeo) on loopback.`,
+    `Medians of ${c.runs} runs; each push goes to an empty destination on loopback: a repository of its own in the case's running emulator (ecr-push), or a fresh docker-registry (skopeo).`,
     '',
   ];
   if (r.sideBySide.length > 0) lines.push(...sideBySideTable(r.sideBySide), '');

@@ -14,15 +14,18 @@ export interface PushTarget {
   stop(): Promise<void>;
 }
 
-/** A fresh emulator and an empty compression cache. */
-export async function freshTarget(workDir: string): Promise<PushTarget> {
-  const emulator = await startEmulator();
+/**
+ * An empty compression cache, and a fresh emulator or one already running (which `stop` leaves
+ * running: ECR is a service that is up before a push and after it).
+ */
+export async function freshTarget(workDir: string, running?: Emulator): Promise<PushTarget> {
+  const emulator = running ?? (await startEmulator());
   const cacheHome = await mkdtemp(join(workDir, 'cache-'));
   return {
     emulator,
     cacheHome,
     stop: async () => {
-      await emulator.stop();
+      if (running === undefined) await emulator.stop();
       await rm(cacheHome, { recursive: true, force: true });
     },
   };

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BufferPool, parseInput, readBody, type ReceivedBody } from './body.js';
+import { BufferPool, parseInput, receiveBody, serialization, type ReceivedBody } from './body.js';
 import { AwsError } from './errors.js';
 import type { Faults, Injection } from './faults.js';
 import { Images } from './images.js';
@@ -14,6 +14,7 @@ import { Repositories } from './repositories.js';
 import { verifySignature, type SigningCredentials } from './sigv4.js';
 import type { State } from './state.js';
 import type { CallRecord } from './types.js';
+import type { PartWorkers } from './workers.js';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 const JSON_TYPE = 'application/x-amz-json-1.1';
@@ -30,8 +31,9 @@ export class EcrApi {
     private readonly credentials: SigningCredentials,
     private readonly faults: Faults,
     private readonly calls: CallRecord[],
+    private readonly workers: PartWorkers,
   ) {
-    this.layers = new Layers(state);
+    this.layers = new Layers(state, workers);
     const images = new Images(state);
     const repositories = new Repositories(state);
     this.operations = {
@@ -77,10 +79,11 @@ export class EcrApi {
   ): Promise<{ status: number; body: string; contentType: string } | undefined> {
     let body: ReceivedBody | undefined;
     try {
-      body = await readBody(req, this.pool);
+      body = await receiveBody(req, this.pool, this.workers);
       timing.bodyIn = performance.now();
       const signed = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, bodySha256: body.sha256 };
       verifySignature(signed, this.credentials, this.state.settings.region);
+      if (body.problem !== undefined) throw serialization(body.problem);
       if (injection.latencyMs > 0) await sleep(injection.latencyMs);
       const operation = Object.hasOwn(this.operations, call) ? this.operations[call] : undefined;
       if (!operation) throw new AwsError('UnknownOperationException', call ? `Unknown operation ${call}` : 'Missing X-Amz-Target');
@@ -104,7 +107,7 @@ export class EcrApi {
       record.error = error.type;
       return { status: error.status, body: JSON.stringify(error.body()), contentType: JSON_TYPE };
     } finally {
-      this.pool.release(body?.blob);
+      this.pool.release(body?.bytes);
     }
   }
 

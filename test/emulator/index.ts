@@ -12,6 +12,7 @@ import { Faults } from './faults.js';
 import { serveRegistry } from './registry.js';
 import { State } from './state.js';
 import type { AbsentLayerMode, CallRecord, Emulator, EmulatorOptions } from './types.js';
+import { PartWorkers } from './workers.js';
 
 export type { AbsentLayerMode, CallRecord, Emulator, EmulatorOptions, Fault, FaultKind, TagMutability } from './types.js';
 
@@ -46,7 +47,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   for (const r of opts.repositories ?? []) state.createRepository(r.name, r.imageTagMutability);
   const calls: CallRecord[] = [];
   const faults = new Faults(opts.seed ?? 1);
-  const api = new EcrApi(state, EMULATOR_CREDENTIALS, faults, calls);
+  const workers = new PartWorkers();
+  await workers.start();
+  const api = new EcrApi(state, EMULATOR_CREDENTIALS, faults, calls, workers);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith('/v2')) serveRegistry(state, req, res);
@@ -89,6 +92,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await api.layers.settle();
+      await workers.stop();
       if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

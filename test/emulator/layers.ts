@@ -1,13 +1,14 @@
 /**
  * The layer calls: BatchCheckLayerAvailability and the upload sequence InitiateLayerUpload →
  * UploadLayerPart… → CompleteLayerUpload. Parts are appended to a file on disk and hashed as they
- * arrive; each part must start right after the last byte received.
+ * arrive, on the upload's worker thread; each part must start right after the last byte received.
  */
-import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { AwsError, invalidParameter } from './errors.js';
 import { requiredLong, requiredString, requiredStringList } from './input.js';
 import type { Repository, State } from './state.js';
+import type { PartWorkers } from './workers.js';
 
 type Input = Record<string, unknown>;
 
@@ -21,18 +22,22 @@ interface Upload {
   minPartSize: number;
   /** The file the parts are appended to. */
   path: string;
-  hash: Hash;
+  /** The worker thread that hashes and appends this upload's parts, in order. */
+  thread: number;
   /** Bytes accepted so far; the next part must start here. */
   received: number;
   partSizes: number[];
-  /** Writes run in order; each part waits for the previous one. */
+  /** Every part handed to the thread so far hashed and written. */
   writing: Promise<unknown>;
 }
 
 export class Layers {
   private readonly uploads = new Map<string, Upload>();
 
-  constructor(private readonly state: State) {}
+  constructor(
+    private readonly state: State,
+    private readonly workers: PartWorkers,
+  ) {}
 
   batchCheckLayerAvailability(input: Input): unknown {
     const repo = this.state.repository(input);
@@ -65,7 +70,7 @@ export class Layers {
       partSize,
       minPartSize: Math.min(minPartSize, partSize),
       path,
-      hash: createHash('sha256'),
+      thread: this.workers.assignUpload(),
       received: 0,
       partSizes: [],
       writing: Promise.resolve(),
@@ -99,8 +104,8 @@ export class Layers {
     }
     upload.received += blob.length;
     upload.partSizes.push(blob.length);
-    upload.hash.update(blob);
-    upload.writing = upload.writing.then(() => appendFile(upload.path, blob));
+    const appended = this.workers.run({ kind: 'append', upload: upload.id, path: upload.path, data: blob }, upload.thread);
+    upload.writing = Promise.all([upload.writing, appended]);
     await upload.writing;
     return { registryId: this.state.settings.accountId, repositoryName: repo.name, uploadId: upload.id, lastByteReceived: last };
   }
@@ -122,7 +127,7 @@ export class Layers {
     // From here the upload is used up, whatever the outcome.
     this.uploads.delete(upload.id);
     await upload.writing;
-    const computed = `sha256:${upload.hash.digest('hex')}`;
+    const computed = `sha256:${(await this.workers.run({ kind: 'digest', upload: upload.id }, upload.thread)).sha256}`;
     if (computed !== requested) {
       await rm(upload.path, { force: true });
       throw new AwsError(
