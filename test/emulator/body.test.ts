@@ -82,6 +82,18 @@ describe('request body reading', () => {
   });
 });
 
+describe('body buffer pool', () => {
+  it('gives a part body a few bytes longer than the last one the same buffer, and small bodies buffers of their own', () => {
+    const pool = new BufferPool();
+    const first = pool.acquire(27_962_166);
+    pool.release(first.subarray(0, 27_962_166));
+    const second = pool.acquire(27_962_174);
+    expect(second.buffer).toBe(first.buffer);
+    pool.release(second);
+    expect(pool.acquire(300).buffer).not.toBe(first.buffer);
+  });
+});
+
 describe('part work', () => {
   it('decodes in place: the bytes come out right when the output starts where the text does', () => {
     const blob = randomBytes(300_001); // several 64 KiB slices, and padding at the end

@@ -33,6 +33,10 @@ export interface BodyParts {
   problem?: string;
 }
 
+const MiB = 1024 * 1024;
+/** Bodies smaller than this get buffers of their own: only part bodies are worth keeping. */
+const POOLED = 64 * 1024;
+
 /**
  * Large shared buffers for bodies, reused from request to request: fresh memory costs a page
  * fault per 4 KiB on first touch, which for 20 MiB parts costs more than decoding them. Shared,
@@ -44,15 +48,18 @@ export class BufferPool {
   constructor(private readonly keep = 6) {}
 
   acquire(size: number): Buffer {
+    if (size < POOLED) return Buffer.from(new SharedArrayBuffer(Math.max(size, 1)));
     const i = this.free.findIndex((b) => b.length >= size);
-    return i >= 0 ? this.free.splice(i, 1)[0]! : Buffer.from(new SharedArrayBuffer(Math.max(size, 1)));
+    if (i >= 0) return this.free.splice(i, 1)[0]!;
+    // Bodies of full parts differ by a few bytes (the digits of their byte range): whole MiB fit them all.
+    return Buffer.from(new SharedArrayBuffer(Math.ceil(size / MiB) * MiB));
   }
 
   /** Gives back a buffer (a view of it is fine). */
   release(view: Buffer | undefined): void {
     if (view === undefined || this.free.length >= this.keep) return;
     const whole = Buffer.from(view.buffer, 0, view.buffer.byteLength);
-    if (whole.length >= 64 * 1024 && !this.free.some((b) => b.buffer === whole.buffer)) this.free.push(whole);
+    if (whole.length >= POOLED && !this.free.some((b) => b.buffer === whole.buffer)) this.free.push(whole);
   }
 }
 
