@@ -5,14 +5,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startEmulator, type Emulator } from '../test/emulator/index.js';
 import { readConfig, type BenchConfig } from './config.js';
+import { startEmulatorProcess, type BenchEmulator } from './emulator-process.js';
 import { warmPageCache } from './files.js';
 import { gzipSpeeds } from './gzip-speed.js';
 import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
 import { machineLines, renderReport, type Report } from './report.js';
-import { ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, type Tuning } from './tools.js';
+import { benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, type Tuning } from './tools.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -40,13 +40,18 @@ async function alternate(runs: number, a: () => Promise<Sample>, b: () => Promis
   return [medianSample(as), medianSample(bs)];
 }
 
-/** A push of `source` with an empty cache, to a fresh emulator or a new repository of a running one. */
-async function freshPush(source: string, repo: string, tuning: Tuning = 'default', running?: Emulator): Promise<Sample> {
+/**
+ * A push of `source` with an empty cache, to a fresh emulator or a new repository of a running
+ * one; that repository is removed afterwards, as skopeo's registry storage is, so no run's blobs
+ * are written back to disk while a later run is measured.
+ */
+async function freshPush(source: string, repo: string, tuning: Tuning = 'default', running?: BenchEmulator): Promise<Sample> {
   const target = await freshTarget(WORK, running);
   try {
     return await ecrPush(target, source, repo, tuning);
   } finally {
     await target.stop();
+    await running?.removeRepository(benchRepository(repo));
   }
 }
 
@@ -72,9 +77,11 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
         return run();
       };
       // One emulator for the case, each push into a repository of its own, so every push finds
-      // the service up, as a push to ECR does, and an empty destination, as skopeo's does.
-      const emulator = await startEmulator();
+      // the service up and warm, as a push to ECR does, and an empty destination, as skopeo's does.
+      const emulator = await startEmulatorProcess();
       try {
+        log(`${kind} ${form}: warming the emulator up (not measured)`);
+        await warm(() => freshPush(src, `${kind}-${form}-warm-up`, 'default', emulator));
         for (let i = 0; i < cfg.runs; i++) {
           log(`${kind} ${form}: run ${i + 1}/${cfg.runs}`);
           ours.push(await warm(() => freshPush(src, `${kind}-${form}-${i}`, 'default', emulator)));
@@ -128,7 +135,7 @@ async function latency(cfg: BenchConfig, report: Report): Promise<void> {
   const withLatency = async (latencyMs: number): Promise<Sample> => {
     const target = await freshTarget(WORK);
     try {
-      if (latencyMs > 0) target.emulator.addFault({ kind: { latencyMs } });
+      if (latencyMs > 0) await target.emulator.addFault({ kind: { latencyMs } });
       return await ecrPush(target, img.layout, 'latency');
     } finally {
       await target.stop();

@@ -3,9 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { processCpuSeconds } from './measure.js';
 
 export interface Registry {
   host: string;
+  /** CPU seconds the registry process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function startRegistry(dir: string): Promise<Registry> {
   await waitReady(host, child);
   return {
     host,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

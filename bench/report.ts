@@ -49,13 +49,14 @@ export function machineLines(): string[] {
 const s = (n: number): string => n.toFixed(2);
 const mib = (n: number): string => n.toFixed(0);
 const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
+const server = (x: Sample): string => (x.serverCpu === undefined ? '–' : s(x.serverCpu));
 
 const FORM = { layout: 'OCI layout, gzip layers', archive: 'docker-save, raw layers' } as const;
 
 function sideBySideTable(rows: SideBySideRow[]): string[] {
   const out = [
-    '| image | ecr-push wall s | skopeo wall s | wall ratio | ecr-push CPU s | skopeo CPU s | CPU ratio | ecr-push peak RSS MiB | skopeo peak RSS MiB | sha256 floor s | target |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| image | ecr-push wall s | skopeo wall s | wall ratio | ecr-push CPU s | skopeo CPU s | CPU ratio | emulator CPU s | registry CPU s | ecr-push peak RSS MiB | skopeo peak RSS MiB | sha256 floor s | target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const r of rows) {
     const wall = r.ours.wall / r.skopeo.wall;
@@ -64,7 +65,7 @@ function sideBySideTable(rows: SideBySideRow[]): string[] {
       ? `wall ≤ 0.6 and CPU ≤ 0.6: ${verdict(wall <= 0.6 && cpu <= 0.6)}`
       : `wall ≤ 1.0: ${verdict(wall <= 1.0)}`;
     const label = `${r.sizeMiB} MiB ${r.kind}, ${FORM[r.form]}${r.tuning === 'huge-pages' ? `, \`GLIBC_TUNABLES=${HUGE_PAGES_TUNABLE}\`` : ''}`;
-    out.push(`| ${label} | ${s(r.ours.wall)} | ${s(r.skopeo.wall)} | ${wall.toFixed(2)} | ${s(r.ours.cpu)} | ${s(r.skopeo.cpu)} | ${cpu.toFixed(2)} | ${mib(r.ours.rssMiB)} | ${mib(r.skopeo.rssMiB)} | ${s(r.floor.wall)} | ${target} |`);
+    out.push(`| ${label} | ${s(r.ours.wall)} | ${s(r.skopeo.wall)} | ${wall.toFixed(2)} | ${s(r.ours.cpu)} | ${s(r.skopeo.cpu)} | ${cpu.toFixed(2)} | ${server(r.ours)} | ${server(r.skopeo)} | ${mib(r.ours.rssMiB)} | ${mib(r.skopeo.rssMiB)} | ${s(r.floor.wall)} | ${target} |`);
   }
   return out;
 }

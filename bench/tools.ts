@@ -1,14 +1,14 @@
 /** The two pushers under test, each against a fresh destination per run. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startEmulator, type Emulator } from '../test/emulator/index.js';
+import { startEmulatorProcess, type BenchEmulator } from './emulator-process.js';
 import { measure, type Sample } from './measure.js';
 import { startRegistry } from './registry.js';
 
 const CLI = resolve(import.meta.dirname, '..', 'bin', 'ecr-push.js');
 
 export interface PushTarget {
-  emulator: Emulator;
+  emulator: BenchEmulator;
   /** XDG_CACHE_HOME for the CLI: where it remembers compressed-layer digests. */
   cacheHome: string;
   stop(): Promise<void>;
@@ -18,8 +18,8 @@ export interface PushTarget {
  * An empty compression cache, and a fresh emulator or one already running (which `stop` leaves
  * running: ECR is a service that is up before a push and after it).
  */
-export async function freshTarget(workDir: string, running?: Emulator): Promise<PushTarget> {
-  const emulator = running ?? (await startEmulator());
+export async function freshTarget(workDir: string, running?: BenchEmulator): Promise<PushTarget> {
+  const emulator = running ?? (await startEmulatorProcess());
   const cacheHome = await mkdtemp(join(workDir, 'cache-'));
   return {
     emulator,
@@ -41,10 +41,13 @@ export const HUGE_PAGES_TUNABLE = 'glibc.malloc.hugetlb=1';
 /** How the CLI is run: as installed, or with the huge-pages tunable in its environment. */
 export type Tuning = 'default' | 'huge-pages';
 
+/** The repository a bench push of `repo` goes to. */
+export const benchRepository = (repo: string): string => `bench/${repo}`;
+
 /** `ecr-push push <source> bench/<repo>:latest` against the target, measured. */
 export function ecrPush(target: PushTarget, source: string, repo: string, tuning: Tuning = 'default'): Promise<Sample> {
   const { GLIBC_TUNABLES: _ignored, ...env } = process.env;
-  return measure(process.execPath, [CLI, 'push', source, `bench/${repo}:latest`, '--create-repository', '--quiet'], {
+  return measure(process.execPath, [CLI, 'push', source, `${benchRepository(repo)}:latest`, '--create-repository', '--quiet'], {
     env: {
       ...env,
       ...(tuning === 'huge-pages' ? { GLIBC_TUNABLES: HUGE_PAGES_TUNABLE } : {}),
@@ -52,6 +55,7 @@ export function ecrPush(target: PushTarget, source: string, repo: string, tuning
       XDG_CACHE_HOME: target.cacheHome,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
+    serverCpu: target.emulator.cpuSeconds,
   });
 }
 
@@ -59,7 +63,9 @@ export function ecrPush(target: PushTarget, source: string, repo: string, tuning
 export async function skopeoCopy(workDir: string, source: string, repo: string): Promise<Sample> {
   const registry = await startRegistry(join(workDir, 'registry'));
   try {
-    return await measure('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', source, `docker://${registry.host}/bench/${repo}:latest`]);
+    return await measure('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', source, `docker://${registry.host}/${benchRepository(repo)}:latest`], {
+      serverCpu: registry.cpuSeconds,
+    });
   } finally {
     await registry.stop();
   }

@@ -84,6 +84,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clearFaults: () => faults.clear(),
     faultStats: () => ({ injected: faults.injected }),
     createRepository: (name, mutability) => void state.createRepository(name, mutability),
+    removeRepository: (name) => state.removeRepository(name),
     setPartSize: (n) => void (state.settings.partSize = checkPartSize(n)),
     setAbsentLayers: (mode: AbsentLayerMode) => void (state.settings.absentLayers = mode),
     blobDigests: (repository) => [...(state.repositories.get(repository)?.blobs ?? [])].sort(),

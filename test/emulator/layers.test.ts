@@ -13,7 +13,11 @@ import {
   UploadLayerPartCommand,
   UploadNotFoundException,
 } from '@aws-sdk/client-ecr';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useEmulator } from './harness.js';
+import { startEmulator } from './index.js';
 import { ecrClient, rejection, sha256, uploadBlob } from './sdk.js';
 
 const h = useEmulator('layers');
@@ -195,6 +199,28 @@ describe('layer upload', () => {
     const out = await h.client.send(new BatchCheckLayerAvailabilityCommand({ repositoryName: b, layerDigests: [digest] }));
     expect(out.layers?.[0]?.layerAvailability).toBe('UNAVAILABLE');
     expect(await uploadBlob(h.client, b, Buffer.from('only in a'))).toBe(digest);
+  });
+
+  it('removing a repository deletes the files of the blobs only it held; a blob another repository holds stays readable', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'emulator-remove-'));
+    const emu = await startEmulator({ dataDir, repositories: [{ name: 'one' }, { name: 'two' }] });
+    const client = ecrClient(emu);
+    try {
+      const shared = await uploadBlob(client, 'one', Buffer.from('in a and b'));
+      await uploadBlob(client, 'two', Buffer.from('in a and b'));
+      const own = await uploadBlob(client, 'one', Buffer.from('only in a'));
+      const files = async () => (await readdir(join(dataDir, 'blobs'))).sort();
+      expect(await files()).toEqual([own, shared].map((d) => d.replace(':', '-')).sort());
+      await emu.removeRepository('one');
+      expect(await files()).toEqual([shared.replace(':', '-')]);
+      const pulled = await fetch(`${emu.endpoint}/v2/two/blobs/${shared}`);
+      expect(await pulled.text()).toBe('in a and b');
+      expect(emu.blobDigests('one')).toEqual([]);
+    } finally {
+      client.destroy();
+      await emu.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('answers UploadNotFoundException for an unknown id, an id of another repository, and a completed upload', async () => {

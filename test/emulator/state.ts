@@ -2,6 +2,7 @@
  * What the emulated registry holds: repositories with their blobs, images and tags, and the blob
  * files on disk (content-addressed, shared by all repositories, as a registry stores them).
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AwsError, invalidParameter } from './errors.js';
 import type { AbsentLayerMode, TagMutability } from './types.js';
@@ -69,6 +70,19 @@ export class State {
     const repo: Repository = { name, mutability, createdAt: new Date(), blobs: new Set(), images: new Map(), tags: new Map() };
     this.repositories.set(name, repo);
     return repo;
+  }
+
+  /** Drops a repository and deletes the blob files no other repository holds. */
+  async removeRepository(name: string): Promise<void> {
+    const repo = this.repositories.get(name);
+    if (!repo) return;
+    this.repositories.delete(name);
+    const held = new Set([...this.repositories.values()].flatMap((r) => [...r.blobs]));
+    for (const digest of repo.blobs) {
+      if (held.has(digest)) continue;
+      this.blobSizes.delete(digest);
+      await rm(this.blobPath(digest), { force: true });
+    }
   }
 
   /** The repository an input names, or the RepositoryNotFoundException ECR answers with. */

@@ -79,6 +79,11 @@ export interface Emulator {
   clearFaults(): void;
   faultStats(): { injected: number };
   createRepository(name: string, mutability?: TagMutability): void;
+  /**
+   * Drops a repository with its images, and deletes the files of the blobs no other repository
+   * holds (as DeleteRepository with force does; not an API call here).
+   */
+  removeRepository(name: string): Promise<void>;
   setPartSize(n: number): void;
   setAbsentLayers(mode: AbsentLayerMode): void;
   /** Read back state for assertions. */

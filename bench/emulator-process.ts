@@ -1,0 +1,51 @@
+/** The benchmark's ECR emulator, in a child process (see emulator-child.ts), driven over IPC. */
+import { fork } from 'node:child_process';
+import type { Fault } from '../test/emulator/index.js';
+import { processCpuSeconds } from './measure.js';
+
+type Operation = { op: 'addFault'; fault: Fault } | { op: 'removeRepository'; name: string } | { op: 'stop' };
+export type Command = { id: number } & Operation;
+
+export interface BenchEmulator {
+  /** The AWS_* variables that point a push at the emulator. */
+  env: Record<string, string>;
+  addFault(fault: Fault): Promise<void>;
+  /** Drops a repository and the blobs only it held (Emulator.removeRepository). */
+  removeRepository(name: string): Promise<void>;
+  /** CPU seconds the emulator process has used so far, its worker threads included. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+export async function startEmulatorProcess(): Promise<BenchEmulator> {
+  const child = fork(new URL('./emulator-child.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  const env = await new Promise<Record<string, string>>((resolve, reject) => {
+    child.once('message', (m: { env: Record<string, string> }) => resolve(m.env));
+    child.once('exit', (code) => reject(new Error(`the emulator process exited with ${code} before it was ready`)));
+  });
+  child.on('message', (m: { id: number; error?: string }) => {
+    const w = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (m.error === undefined) w?.resolve();
+    else w?.reject(new Error(m.error));
+  });
+  const send = (command: Operation) =>
+    new Promise<void>((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      child.send({ ...command, id });
+    });
+  return {
+    env,
+    addFault: (fault) => send({ op: 'addFault', fault }),
+    removeRepository: (name) => send({ op: 'removeRepository', name }),
+    cpuSeconds: () => processCpuSeconds(child.pid!),
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ op: 'stop', id: nextId++ });
+      await exited;
+    },
+  };
+}
