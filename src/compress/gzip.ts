@@ -20,9 +20,10 @@ import { crc32 } from './crc32.js';
 
 /**
  * Changes whenever the output bytes for the same input and options could change: the block
- * format (our part) and the zlib that deflates (Node's bundled build).
+ * format and zlib settings (our part; 3: memLevel 9) and the zlib that deflates (Node's bundled
+ * build).
  */
-export const GZIP_ENCODER_VERSION = `pgz-2+zlib-${process.versions.zlib}`;
+export const GZIP_ENCODER_VERSION = `pgz-3+zlib-${process.versions.zlib}`;
 
 export interface GzipEncoderOptions {
   /**
