@@ -66,7 +66,7 @@ describe('request body reading', () => {
   });
 
   it('names base64 that is not base64 as the problem to answer, with the body hash still right', async () => {
-    for (const text of ['abc', 'ab!d', 'YQ==YWJj', 'YW\\/j']) {
+    for (const text of ['abc', 'ab!d', 'YQ==YWJj', 'YW\\/j', '-_-_']) {
       const body = Buffer.from(`{"layerPartBlob":"${text}"}`);
       const got = await feed(body, 2);
       expect(got.problem, text).toMatch(/layerPartBlob/);

@@ -104,6 +104,7 @@ export function readBody(req: IncomingMessage, pool: BufferPool): Promise<Buffer
 const KEY = Buffer.from('"layerPartBlob"');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const URL_SAFE = [0x2d /* - */, 0x5f /* _ */];
 
 /** Splits a JSON body into the text around the layerPartBlob string and where that string is. */
 export function splitBody(body: Buffer): BodyParts {
@@ -111,9 +112,14 @@ export function splitBody(body: Buffer): BodyParts {
   if (start < 0) return { json: body };
   const end = body.indexOf(QUOTE, start);
   if (end < 0) return { json: body, problem: 'Unterminated or truncated layerPartBlob' };
-  const escape = body.indexOf(BACKSLASH, start);
   const json = Buffer.concat([body.subarray(0, start), body.subarray(end)]);
+  const escape = body.indexOf(BACKSLASH, start);
   if (escape >= 0 && escape < end) return { json, problem: 'Escaped characters are not valid base64 in layerPartBlob' };
+  // Node's decoder also takes the URL-safe alphabet; a blob member is standard base64 only.
+  for (const c of URL_SAFE) {
+    const at = body.indexOf(c, start);
+    if (at >= 0 && at < end) return { json, problem: 'Invalid base64 in layerPartBlob' };
+  }
   return { json, blob: { start, end } };
 }
 

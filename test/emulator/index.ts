@@ -57,10 +57,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   // Longer than the SDK's idle sockets are kept, so a reused connection is never closed under a request.
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await workers.stop();
+    if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const registryHost = `127.0.0.1:${port}`;
   const endpoint = `http://${registryHost}`;
@@ -84,7 +90,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clearFaults: () => faults.clear(),
     faultStats: () => ({ injected: faults.injected }),
     createRepository: (name, mutability) => void state.createRepository(name, mutability),
-    removeRepository: (name) => state.removeRepository(name),
+    removeRepository: async (name) => {
+      await api.layers.dropUploads(name);
+      await state.removeRepository(name);
+    },
     setPartSize: (n) => void (state.settings.partSize = checkPartSize(n)),
     setAbsentLayers: (mode: AbsentLayerMode) => void (state.settings.absentLayers = mode),
     blobDigests: (repository) => [...(state.repositories.get(repository)?.blobs ?? [])].sort(),

@@ -223,6 +223,32 @@ describe('layer upload', () => {
     }
   });
 
+  it('keeps the file of a blob another repository completes while a repository holding it is being removed', async () => {
+    const [one, two] = [newRepo(), newRepo()];
+    const blobs = Array.from({ length: 200 }, (_, i) => Buffer.from(`blob ${i} of ${one}`));
+    for (let i = 0; i < blobs.length; i += 50) await Promise.all(blobs.slice(i, i + 50).map((b) => uploadBlob(h.client, one, b)));
+    const last = blobs.at(-1)!;
+    const uploadId = await initiate(two);
+    await part(two, uploadId, 0, last);
+    const removing = h.emu.removeRepository(one);
+    await complete(two, uploadId, sha256(last));
+    await removing;
+    const pulled = await fetch(`${h.emu.endpoint}/v2/${two}/blobs/${sha256(last)}`);
+    expect(pulled.status).toBe(200);
+    expect(await pulled.text()).toBe(last.toString());
+  });
+
+  it('forgets the unfinished uploads of a removed repository, even when one of that name is made again', async () => {
+    const repositoryName = newRepo();
+    const uploadId = await initiate(repositoryName);
+    const bytes = Buffer.from('sent before the repository went');
+    await part(repositoryName, uploadId, 0, bytes);
+    await h.emu.removeRepository(repositoryName);
+    h.emu.createRepository(repositoryName);
+    expect(await rejection(complete(repositoryName, uploadId, sha256(bytes)))).toBeInstanceOf(UploadNotFoundException);
+    expect(h.emu.blobDigests(repositoryName)).toEqual([]);
+  });
+
   it('answers UploadNotFoundException for an unknown id, an id of another repository, and a completed upload', async () => {
     const [a, b] = [newRepo(), newRepo()];
     expect(await rejection(part(a, 'no-such-upload', 0, Buffer.alloc(1)))).toBeInstanceOf(UploadNotFoundException);

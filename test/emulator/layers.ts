@@ -17,7 +17,8 @@ const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 
 interface Upload {
   id: string;
-  repository: string;
+  /** The repository it was initiated in: a repository removed and made again is another one. */
+  repository: Repository;
   partSize: number;
   minPartSize: number;
   /** The file the parts are appended to. */
@@ -66,7 +67,7 @@ export class Layers {
     await writeFile(path, '');
     const upload: Upload = {
       id,
-      repository: repo.name,
+      repository: repo,
       partSize,
       minPartSize: Math.min(minPartSize, partSize),
       path,
@@ -142,10 +143,23 @@ export class Layers {
         `The layer with digest '${computed}' already exists in the repository with name '${repo.name}' in registry with id '${this.state.settings.accountId}'`,
       );
     }
+    if (this.state.repositories.get(repo.name) !== repo) {
+      // Removed while this upload was being finished.
+      await rm(upload.path, { force: true });
+      throw this.state.repositoryNotFound(repo.name);
+    }
     await rename(upload.path, this.state.blobPath(computed));
     repo.blobs.add(computed);
     this.state.blobSizes.set(computed, upload.received);
     return { registryId: this.state.settings.accountId, repositoryName: repo.name, uploadId: upload.id, layerDigest: computed };
+  }
+
+  /** Forgets the unfinished uploads of a repository being removed, and deletes their files. */
+  async dropUploads(repositoryName: string): Promise<void> {
+    const dropped = [...this.uploads.values()].filter((u) => u.repository.name === repositoryName);
+    for (const u of dropped) this.uploads.delete(u.id);
+    await Promise.allSettled(dropped.map((u) => u.writing));
+    await Promise.all(dropped.map((u) => rm(u.path, { force: true })));
   }
 
   /** Waits for the writes still running (on stop). */
@@ -157,7 +171,7 @@ export class Layers {
   private upload(repo: Repository, input: Input): Upload {
     const id = requiredString(input, 'uploadId');
     const upload = this.uploads.get(id);
-    if (!upload || upload.repository !== repo.name) {
+    if (!upload || upload.repository !== repo) {
       throw new AwsError(
         'UploadNotFoundException',
         `The upload with id '${id}' does not exist in the repository with name '${repo.name}' in registry with id '${this.state.settings.accountId}'`,

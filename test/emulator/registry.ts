@@ -24,10 +24,11 @@ export function serveRegistry(state: State, req: IncomingMessage, res: ServerRes
     res.setHeader('Docker-Content-Digest', image.digest);
     return send(req, res, 200, image.mediaType, image.bytes);
   }
-  if (!repo.blobs.has(ref)) return registryError(res, 404, 'BLOB_UNKNOWN', `blob unknown to registry: ${ref}`);
+  const size = state.blobSizes.get(ref);
+  if (!repo.blobs.has(ref) || size === undefined) return registryError(res, 404, 'BLOB_UNKNOWN', `blob unknown to registry: ${ref}`);
   res.writeHead(200, {
     'Content-Type': 'application/octet-stream',
-    'Content-Length': state.blobSizes.get(ref),
+    'Content-Length': size,
     'Docker-Content-Digest': ref,
   });
   if (req.method === 'HEAD') return void res.end();

@@ -72,14 +72,17 @@ export class State {
     return repo;
   }
 
-  /** Drops a repository and deletes the blob files no other repository holds. */
+  /**
+   * Drops a repository and deletes the blob files no other repository holds. Whether another
+   * repository holds a blob is asked right before its file goes, so a layer that another
+   * repository completes meanwhile keeps its file.
+   */
   async removeRepository(name: string): Promise<void> {
     const repo = this.repositories.get(name);
     if (!repo) return;
     this.repositories.delete(name);
-    const held = new Set([...this.repositories.values()].flatMap((r) => [...r.blobs]));
     for (const digest of repo.blobs) {
-      if (held.has(digest)) continue;
+      if ([...this.repositories.values()].some((r) => r.blobs.has(digest))) continue;
       this.blobSizes.delete(digest);
       await rm(this.blobPath(digest), { force: true });
     }

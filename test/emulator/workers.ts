@@ -14,6 +14,8 @@ type Pending = { resolve: (o: Outcome) => void; reject: (e: Error) => void };
 interface Thread {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Why the thread is gone, once it is: later tasks fail at once instead of waiting forever. */
+  gone?: Error;
 }
 
 /** Two threads on a 2-core machine, up to four on bigger ones. */
@@ -69,7 +71,8 @@ export class PartWorkers {
 
   /** Runs a task on the given thread, or on the least busy one. */
   run<K extends Task['kind']>(task: Extract<Task, { kind: K }>, thread?: number): Promise<Extract<Outcome, { kind: K }>> {
-    const t = thread !== undefined ? this.threads[thread]! : this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const t = thread !== undefined ? this.threads[thread]! : this.threads.reduce((a, b) => (a.gone || (!b.gone && b.pending.size < a.pending.size) ? b : a));
+    if (t.gone) return Promise.reject(t.gone);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       t.pending.set(id, { resolve: resolve as (o: Outcome) => void, reject });
@@ -82,6 +85,7 @@ export class PartWorkers {
   }
 
   private failAll(thread: Thread, error: Error): void {
+    thread.gone ??= error;
     for (const p of thread.pending.values()) p.reject(error);
     thread.pending.clear();
   }
