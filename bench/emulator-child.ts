@@ -8,16 +8,21 @@ import { startEmulator } from '../test/emulator/index.js';
 import type { Command } from './emulator-process.js';
 
 const emulator = await startEmulator();
+
+/** Stops the emulator and exits, whatever stop() does; once only. */
+let stopping: Promise<never> | undefined;
+const stopAndExit = (): Promise<never> =>
+  (stopping ??= emulator.stop().then(() => process.exit(0), () => process.exit(1)));
+
+// The benchmark went away (it ended, or died): nothing is left to serve.
+process.on('disconnect', () => void stopAndExit());
 process.on('message', (command: Command) => {
-  const done = (error?: unknown) => process.send!({ id: command.id, ...(error ? { error: String(error) } : {}) });
+  if (command.op === 'stop') return void stopAndExit();
+  const done = (error?: unknown) => process.send?.({ id: command.id, ...(error ? { error: String(error) } : {}) });
   const run = async () => {
     if (command.op === 'addFault') emulator.addFault(command.fault);
-    else if (command.op === 'removeRepository') await emulator.removeRepository(command.name);
-    else {
-      await emulator.stop();
-      process.disconnect();
-    }
+    else await emulator.removeRepository(command.name);
   };
-  run().then(() => command.op !== 'stop' && done(), done);
+  run().then(() => done(), done);
 });
 process.send!({ env: emulator.env });

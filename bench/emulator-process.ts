@@ -25,14 +25,23 @@ export async function startEmulatorProcess(): Promise<BenchEmulator> {
     child.once('message', (m: { env: Record<string, string> }) => resolve(m.env));
     child.once('exit', (code) => reject(new Error(`the emulator process exited with ${code} before it was ready`)));
   });
+  let exited: Error | undefined;
   child.on('message', (m: { id: number; error?: string }) => {
     const w = waiting.get(m.id);
     waiting.delete(m.id);
     if (m.error === undefined) w?.resolve();
     else w?.reject(new Error(m.error));
   });
+  // A child that dies fails what waits on it, and whatever is asked of it later.
+  child.on('exit', (code, signal) => {
+    exited = new Error(`the emulator process exited (${signal ?? code})`);
+    for (const w of waiting.values()) w.reject(exited);
+    waiting.clear();
+  });
+  child.on('error', () => undefined); // a send on a closed channel; reported through `exited`
   const send = (command: Operation) =>
     new Promise<void>((resolve, reject) => {
+      if (exited) return reject(exited);
       const id = nextId++;
       waiting.set(id, { resolve, reject });
       child.send({ ...command, id });
@@ -43,9 +52,13 @@ export async function startEmulatorProcess(): Promise<BenchEmulator> {
     removeRepository: (name) => send({ op: 'removeRepository', name }),
     cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (exited || !child.connected || child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
       child.send({ op: 'stop', id: nextId++ });
-      await exited;
+      // The child stops its emulator and exits, or is killed if it has not within 30 s.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await gone;
+      clearTimeout(timer);
     },
   };
 }
