@@ -1,8 +1,7 @@
 /**
- * The emulator in a process of its own, run by bench/emulator-process.ts. In the benchmark's own
- * process it would share that process's memory with every push the benchmark spawns: each spawn
- * write-protects the parent's pages, and the emulator then pays a page fault per 4 KiB of its part
- * buffers on the next push.
+ * The emulator in a process of its own, run by bench/emulator-process.ts: like docker-registry,
+ * it is a server beside the pushes, and its CPU seconds are read from /proc apart from the
+ * benchmark's own (spawning, timing, warming the page cache).
  */
 import { startEmulator } from '../test/emulator/index.js';
 import type { Command } from './emulator-process.js';
