@@ -49,13 +49,15 @@ function openForSend(blobs: BlobStore, blob: PlannedBlob): ByteReader {
   return layerEncoder(blobs.reader(blob.source));
 }
 
+/** An event's `sentAs`: the digest ECR holds the blob under, when it is not the source's. */
+function sentAsField(blob: PlannedBlob, digest: string): { sentAs?: string } {
+  return digest !== blob.source.digest ? { sentAs: digest } : {};
+}
+
 /** A blob ECR already has: counted and reported as skipped. */
 function reportSkipped(blob: PlannedBlob, there: SentBlob, tally: Tally, onEvent: EventSink): void {
   tally.skipped++;
-  onEvent({
-    type: 'blob-skipped', digest: blob.source.digest, size: there.size,
-    ...(there.digest !== blob.source.digest ? { sentAs: there.digest } : {}),
-  });
+  onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: there.size, ...sentAsField(blob, there.digest) });
 }
 
 /** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */
@@ -88,10 +90,7 @@ async function sendBlobs(
       tally.uploaded++;
       tally.bytesUploaded += up.size;
     }
-    t.onEvent({
-      type: 'blob-done', digest: blob.source.digest, size: up.size, alreadyExisted: up.alreadyExisted,
-      ...(up.digest !== blob.source.digest ? { sentAs: up.digest } : {}),
-    });
+    t.onEvent({ type: 'blob-done', digest: blob.source.digest, size: up.size, alreadyExisted: up.alreadyExisted, ...sentAsField(blob, up.digest) });
   });
   return sent;
 }

@@ -60,6 +60,8 @@ export class PartWork {
  */
 export function decodeBase64(text: Buffer, out: Buffer): number | { problem: string } {
   if (text.length % 4 !== 0) return { problem: 'Invalid base64 length in layerPartBlob' };
+  // Node's decoder also takes the URL-safe alphabet, which the blob member is not.
+  if (text.indexOf(0x2d /* - */) >= 0 || text.indexOf(0x5f /* _ */) >= 0) return { problem: 'Invalid base64 in layerPartBlob' };
   let written = 0;
   // Strings of 128 KiB and more go to V8's large-object space and decode many times slower.
   for (let o = 0; o < text.length; o += DECODE_SLICE) {
