@@ -63,12 +63,12 @@ export function decodeBase64(text: Buffer, out: Buffer): number | { problem: str
   let written = 0;
   // Strings of 128 KiB and more go to V8's large-object space and decode many times slower.
   for (let o = 0; o < text.length; o += DECODE_SLICE) {
-    const bytes = text.subarray(o, Math.min(o + DECODE_SLICE, text.length));
+    const chunk = text.subarray(o, Math.min(o + DECODE_SLICE, text.length));
     // Node's decoder also takes the URL-safe alphabet, which the blob member is not. Checked a
     // slice at a time, while the slice is in cache for its decode: a scan of the whole 27 MiB
     // body beforehand cost two more passes through memory.
-    if (bytes.indexOf(0x2d /* - */) >= 0 || bytes.indexOf(0x5f /* _ */) >= 0) return { problem: 'Invalid base64 in layerPartBlob' };
-    const slice = bytes.toString('latin1');
+    if (chunk.indexOf(0x2d /* - */) >= 0 || chunk.indexOf(0x5f /* _ */) >= 0) return { problem: 'Invalid base64 in layerPartBlob' };
+    const slice = chunk.toString('latin1');
     const last = o + DECODE_SLICE >= text.length;
     const padding = slice.endsWith('==') ? 2 : slice.endsWith('=') ? 1 : 0;
     const expected = (slice.length / 4) * 3 - padding;
