@@ -108,6 +108,14 @@ describe('part work', () => {
     expect(decodeBase64(text, Buffer.alloc(text.length))).toEqual({ problem: expect.stringMatching(/Invalid base64/) });
   });
 
+  it('refuses the URL-safe alphabet, as ECR does, in the first slice and in a later one', () => {
+    for (const [at, char] of [[10, '-'], [65_536 + 100, '_']] as const) {
+      const chars = Buffer.from(randomBytes(150_000).toString('base64'));
+      chars[at] = char.charCodeAt(0);
+      expect(decodeBase64(chars, Buffer.alloc(chars.length))).toEqual({ problem: 'Invalid base64 in layerPartBlob' });
+    }
+  });
+
   it("keeps an upload's running sha256 and file across parts, and forgets it once digested", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'part-work-'));
     try {
