@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BufferPool, parseInput, receiveBody, splitBody } from './body.js';
-import { PartWork, decodeBase64 } from './part-work.js';
+import { BufferPool, parseInput, receiveBody } from './body.js';
+import { PartWork, hashAndDecode } from './part-work.js';
 import { PartWorkers } from './workers.js';
 
 let workers: PartWorkers;
@@ -72,7 +72,8 @@ describe('request body reading', () => {
       expect(got.problem, text).toMatch(/layerPartBlob/);
       expect(got.sha256).toBe(createHash('sha256').update(body).digest('hex'));
     }
-    expect(splitBody(Buffer.from('{"layerPartBlob":"YWJj')).problem).toMatch(/Unterminated/);
+    const truncated = await feed(Buffer.from('{"layerPartBlob":"YWJj'), 4);
+    expect(truncated.problem).toMatch(/Unterminated/);
   });
 
   it('refuses a body that is not a JSON object with SerializationException', async () => {
@@ -95,24 +96,41 @@ describe('body buffer pool', () => {
 });
 
 describe('part work', () => {
-  it('decodes in place: the bytes come out right when the output starts where the text does', () => {
-    const blob = randomBytes(300_001); // several 64 KiB slices, and padding at the end
-    const buf = Buffer.from(blob.toString('base64'));
-    const n = decodeBase64(buf, buf);
-    expect(n).toBe(blob.length);
-    expect(buf.subarray(0, blob.length).equals(blob)).toBe(true);
+  /** A body whose layerPartBlob string holds `text`, and where that string starts. */
+  const withBlob = (text: string | Buffer) => {
+    const body = Buffer.concat([Buffer.from('{"uploadId":"u","layerPartBlob":"'), Buffer.from(text), Buffer.from('"}')]);
+    return { body, blobStart: body.indexOf('"layerPartBlob":"') + '"layerPartBlob":"'.length };
+  };
+
+  it('decodes in place and hashes the body as it came: the bytes come out right where the text was', () => {
+    for (const size of [0, 1, 300_001]) { // several 64 KiB slices, and padding at the end
+      const blob = randomBytes(size);
+      const { body, blobStart } = withBlob(blob.toString('base64'));
+      const sent = createHash('sha256').update(body).digest('hex');
+      const got = hashAndDecode(body, blobStart);
+      expect(got, `${size} bytes`).toEqual({ sha256: sent, blobEnd: body.length - 2, written: size });
+      expect(body.subarray(blobStart, blobStart + size).equals(blob)).toBe(true);
+    }
   });
 
-  it('refuses padding before the last slice', () => {
-    const text = Buffer.from(`${'A'.repeat(65_532)}YQ==${'A'.repeat(8)}`);
-    expect(decodeBase64(text, Buffer.alloc(text.length))).toEqual({ problem: expect.stringMatching(/Invalid base64/) });
+  it('refuses padding before the last slice, and still hashes the whole body', () => {
+    const { body, blobStart } = withBlob(`${'A'.repeat(65_532)}YQ==${'A'.repeat(8)}`);
+    const sent = createHash('sha256').update(body).digest('hex');
+    expect(hashAndDecode(body, blobStart)).toMatchObject({ sha256: sent, problem: expect.stringMatching(/Invalid base64/) });
+  });
+
+  it('finds the closing quote in a later slice than the first', () => {
+    const blob = randomBytes(200_000);
+    const { body, blobStart } = withBlob(blob.toString('base64'));
+    expect(hashAndDecode(body, blobStart)).toMatchObject({ blobEnd: body.length - 2, written: blob.length });
   });
 
   it('refuses the URL-safe alphabet, as ECR does, in the first slice and in a later one', () => {
     for (const [at, char] of [[10, '-'], [65_536 + 100, '_']] as const) {
       const chars = Buffer.from(randomBytes(150_000).toString('base64'));
       chars[at] = char.charCodeAt(0);
-      expect(decodeBase64(chars, Buffer.alloc(chars.length))).toEqual({ problem: 'Invalid base64 in layerPartBlob' });
+      const { body, blobStart } = withBlob(chars);
+      expect(hashAndDecode(body, blobStart)).toMatchObject({ problem: 'Invalid base64 in layerPartBlob' });
     }
   });
 
