@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AwsError } from './errors.js';
+import { QUOTE } from './part-work.js';
 import type { PartWorkers } from './workers.js';
 
 /** A request body as received, hashed and with its layerPartBlob decoded. */
@@ -62,6 +63,7 @@ export async function receiveBody(req: IncomingMessage, pool: BufferPool, worker
   const blobStart = findBlobStart(bytes);
   if (blobStart < 0) return { bytes, json: bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   const part = await workers.run({ kind: 'part', body: bytes, blobStart });
+  // Unterminated: the problem is answered once the signature is checked, so the JSON is never parsed.
   if (part.blobEnd < 0) return { bytes, json: bytes, sha256: part.sha256, problem: part.problem };
   return {
     bytes,
@@ -103,7 +105,6 @@ export function readBody(req: IncomingMessage, pool: BufferPool): Promise<Buffer
 }
 
 const KEY = Buffer.from('"layerPartBlob"');
-const QUOTE = 0x22;
 
 /** Where the layerPartBlob string's content starts in `data`, or -1. */
 function findBlobStart(data: Buffer): number {

@@ -59,7 +59,8 @@ export interface DecodedPart {
 
 /** Base64 characters handled per slice: a multiple of 4, well under V8's 128 KiB large-object size. */
 const DECODE_SLICE = 64 * 1024;
-const QUOTE = 0x22;
+/** The JSON string delimiter, which ends layerPartBlob. */
+export const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /**
