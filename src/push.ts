@@ -15,7 +15,8 @@ import { chooseRegistryId, chooseTags, foreignHostNote, imageUri, parseReference
 import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
-import { createRepository, putUnderTags, repositoryRegistryId } from './ecr/images.js';
+import { createRepository, putUnderTags } from './ecr/images.js';
+import { describeRepository, refuseHeldTags } from './ecr/repository.js';
 import { errorName, type Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
@@ -240,12 +241,16 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       const made = await createRepository(t);
       onEvent({ type: 'info', message: made === 'created' ? `created repository ${ref.repository}` : `repository ${ref.repository} already exists` });
     }
-    const present = await findPresent(t, plan, cache, opts);
+    const [present, facts] = await Promise.all([findPresent(t, plan, cache, opts), describeRepository(t)]);
     const trusted = confirmedBy(cache, present);
+    // When the image's digest is known before sending, tags an immutable repository keeps on
+    // another image are refused now, not after the uploads (a dry run reports the same).
+    const exact = knownBeforeSending(plan, trusted);
+    const exactManifests = exact ? renderManifests(plan, exact) : undefined;
+    if (exactManifests) await refuseHeldTags(t, facts, rootOf(exactManifests).digest, tags);
     if (opts.dryRun) {
       dryRunReport(plan, present, trusted, onEvent, tally);
-      const exact = knownBeforeSending(plan, trusted);
-      return { ...result('dry-run'), ...(exact ? manifestsOf(renderManifests(plan, exact)) : digestUnknown(onEvent)) };
+      return { ...result('dry-run'), ...(exactManifests ? manifestsOf(exactManifests) : digestUnknown(onEvent)) };
     }
     // A body buffer per worker and one more, so a part is read ahead while the others are in
     // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
@@ -261,7 +266,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const root = requireDigest(ref.digest, rendered);
     const { pushed, registryId: stored } = await putManifests(t, rendered, tags);
     const region = client ? await resolvedRegion(client) : ref.region;
-    const account = registryId ?? stored ?? (await repositoryRegistryId(t).catch(() => undefined));
+    const account = registryId ?? stored ?? facts?.registryId;
     return {
       ...result(pushed ? 'pushed' : 'unchanged'),
       ...(account ? { registryId: account } : {}),

@@ -4,6 +4,7 @@
  */
 import { MANIFEST_MEDIA_TYPES } from '../plan/media-types.js';
 import { EcrServiceError } from './classify.js';
+import { heldTagError } from './repository.js';
 import { errorName, repoInput, sendOptions, type Transport } from './transport.js';
 
 export interface ManifestToPut {
@@ -99,11 +100,7 @@ export async function putManifest(t: Transport, m: ManifestToPut, tag?: string):
     if (name === 'ImageTagAlreadyExistsException' && tag !== undefined) {
       const current = await getImage(t, { imageTag: tag });
       if (current?.digest === m.digest) return { status: 'unchanged' };
-      throw new EcrServiceError(
-        'ImageTagAlreadyExistsException',
-        `tag "${tag}" already names ${current?.digest ?? 'another image'} in the immutable repository ${t.repositoryName}`,
-        { cause: err, hint: 'push under a new tag, or by digest (repo@sha256:...)' },
-      );
+      throw heldTagError(t, tag, current?.digest, err);
     }
     throw err;
   }
@@ -120,14 +117,3 @@ export async function createRepository(t: Transport): Promise<'created' | 'exist
     throw err;
   }
 }
-
-/** The registry (account) id of the repository, from DescribeRepositories; undefined if ECR does not say. */
-export async function repositoryRegistryId(t: Transport): Promise<string | undefined> {
-  const { DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
-  const out = await t.client.send(
-    new DescribeRepositoriesCommand({ ...(t.registryId ? { registryId: t.registryId } : {}), repositoryNames: [t.repositoryName] }),
-    sendOptions(t),
-  );
-  return out.repositories?.[0]?.registryId;
-}
-

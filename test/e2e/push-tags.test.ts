@@ -1,6 +1,7 @@
 /**
  * Tags through the real CLI: which tag is chosen when none is given, one PutImage per tag, index
- * children by digest before the index, and immutable tags (unchanged vs. a real conflict).
+ * children by digest before the index, and immutable tags (unchanged vs. a real conflict, refused
+ * before any upload when every tag is held).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +82,58 @@ describe.skipIf(skip)(`tags${skip ? ` (skipped: ${skip})` : ''}`, () => {
     expect(tags.n2).toBe(tags.n1);
     // The digest of the image those tags now name, for a script to use despite the failure.
     expect(result.digest).toBe(tags.n1);
+  });
+
+  /** The upload and put calls since `before`. */
+  const writesSince = (before: number): string[] =>
+    ctx.emu.calls.slice(before).map((c) => c.call).filter((c) => /LayerUpload|UploadLayerPart|PutImage/.test(c));
+
+  it('refuses before any upload when an immutable repository keeps every tag on another image', async () => {
+    ctx.emu.createRepository('tags/early', 'IMMUTABLE');
+    expect((await push(fixture('oci-layout'), 'tags/early:v1')).run.code).toBe(0);
+    const held = ctx.emu.tags('tags/early').v1;
+    const before = ctx.emu.calls.length;
+    const { run } = await push(fixture('oci-index'), 'tags/early:v1');
+    expect(run.code, run.stderr).toBe(11);
+    expect(run.stderr).toContain(`tag "v1" already names ${held} in the immutable repository tags/early; nothing was uploaded (ImageTagAlreadyExistsException)`);
+    expect(writesSince(before)).toEqual([]);
+    expect(ctx.emu.tags('tags/early')).toEqual({ v1: held });
+  });
+
+  it('gives a dry run the same refusal (exit 11), so a pipeline can check a tag before building on it', async () => {
+    ctx.emu.createRepository('tags/early-dry', 'IMMUTABLE');
+    expect((await push(fixture('oci-layout'), 'tags/early-dry:v1')).run.code).toBe(0);
+    const before = ctx.emu.calls.length;
+    const { run } = await push(fixture('oci-index'), 'tags/early-dry:v1', '--dry-run');
+    expect(run.code, run.stderr).toBe(11);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'error', error: { name: 'ImageTagAlreadyExistsException', exitCode: 11 } });
+    expect(writesSince(before)).toEqual([]);
+    // The same image under a tag that is free is a dry run like any other.
+    expect((await push(fixture('oci-index'), 'tags/early-dry:v2', '--dry-run')).run.code).toBe(0);
+  });
+
+  it('uploads and lets PutImage refuse when DescribeRepositories is not allowed (the early check is optional)', async () => {
+    ctx.emu.createRepository('tags/no-describe', 'IMMUTABLE');
+    expect((await push(fixture('oci-layout'), 'tags/no-describe:v1')).run.code).toBe(0);
+    ctx.emu.addFault({ call: 'DescribeRepositories', kind: { exception: 'AccessDeniedException' } });
+    const before = ctx.emu.calls.length;
+    try {
+      const { run } = await push(fixture('oci-index'), 'tags/no-describe:v1');
+      expect(run.code, run.stderr).toBe(11);
+      expect(run.stderr).not.toMatch(/nothing was uploaded/);
+      expect(writesSince(before)).toContain('CompleteLayerUpload');
+    } finally {
+      ctx.emu.clearFaults();
+    }
+  });
+
+  it('leaves an exclusion mode to PutImage: a tag matching an IMMUTABLE_WITH_EXCLUSION filter moves', async () => {
+    ctx.emu.createRepository('tags/excl', 'IMMUTABLE_WITH_EXCLUSION', ['dev-*']);
+    expect((await push(fixture('oci-layout'), 'tags/excl:dev-1', '-t', 'v1')).run.code).toBe(0);
+    const first = ctx.emu.tags('tags/excl').v1;
+    const { run } = await push(fixture('oci-index'), 'tags/excl:dev-1');
+    expect(run.code, run.stderr).toBe(0);
+    expect(ctx.emu.tags('tags/excl')).toEqual({ 'dev-1': JSON.parse(run.stdout).digest, v1: first });
+    expect((await push(fixture('oci-index'), 'tags/excl:v1')).run.code).toBe(11);
   });
 });

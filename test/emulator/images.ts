@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AwsError, invalidParameter } from './errors.js';
 import { optionalString, requiredList, requiredString } from './input.js';
 import { mustBePushed, parseManifest } from './manifest.js';
-import { SHA256_DIGEST, type Repository, type State, type StoredImage } from './state.js';
+import { SHA256_DIGEST, tagIsImmutable, type Repository, type State, type StoredImage } from './state.js';
 
 type Input = Record<string, unknown>;
 interface ImageId {
@@ -83,7 +83,7 @@ export class Images {
         `Image with digest '${digest}'${tag === undefined ? '' : ` and tag '${tag}'`} already exists in the repository with name '${repo.name}' in registry with id '${this.state.settings.accountId}'`,
       );
     }
-    if (current !== undefined && repo.mutability === 'IMMUTABLE') {
+    if (current !== undefined && tag !== undefined && tagIsImmutable(repo, tag)) {
       throw new AwsError(
         'ImageTagAlreadyExistsException',
         `The image tag '${tag}' already exists in the '${repo.name}' repository and cannot be overwritten because the repository is immutable.`,

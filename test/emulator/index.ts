@@ -44,7 +44,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     dataDir,
   );
-  for (const r of opts.repositories ?? []) state.createRepository(r.name, r.imageTagMutability);
+  for (const r of opts.repositories ?? []) state.createRepository(r.name, r.imageTagMutability, r.exclusionFilters);
   const calls: CallRecord[] = [];
   const faults = new Faults(opts.seed ?? 1);
   const workers = new PartWorkers();
@@ -89,7 +89,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     addFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     faultStats: () => ({ injected: faults.injected }),
-    createRepository: (name, mutability) => void state.createRepository(name, mutability),
+    createRepository: (name, mutability, exclusionFilters) => void state.createRepository(name, mutability, exclusionFilters),
     removeRepository: async (name) => {
       await api.layers.dropUploads(name);
       await state.removeRepository(name);

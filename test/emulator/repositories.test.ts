@@ -33,6 +33,23 @@ describe('repositories', () => {
     expect(repositories?.[0]?.createdAt).toBeInstanceOf(Date);
   });
 
+  it('creates a repository with exclusion filters and describes them, refusing a filter type other than WILDCARD', async () => {
+    const created = await h.client.send(new CreateRepositoryCommand({
+      repositoryName: 'team/excl', imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }],
+    }));
+    expect(created.repository).toMatchObject({ imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION' });
+    const { repositories } = await h.client.send(new DescribeRepositoriesCommand({ repositoryNames: ['team/excl'] }));
+    expect(repositories?.[0]).toMatchObject({
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }],
+    });
+    const bad = await rejection(h.client.send(new CreateRepositoryCommand({
+      repositoryName: 'team/excl-bad', imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [{ filterType: 'REGEX' as 'WILDCARD', filter: 'dev-*' }],
+    })));
+    expect(bad).toBeInstanceOf(InvalidParameterException);
+  });
+
   it('creates a repository, MUTABLE unless asked otherwise, and refuses to create it twice', async () => {
     const created = await h.client.send(new CreateRepositoryCommand({ repositoryName: 'team/service' }));
     expect(created.repository).toMatchObject({ repositoryName: 'team/service', imageTagMutability: 'MUTABLE' });

@@ -1,6 +1,6 @@
 /** The registry-level calls: CreateRepository, DescribeRepositories, GetAuthorizationToken. */
 import { invalidParameter } from './errors.js';
-import { optionalString, requiredString, requiredStringList } from './input.js';
+import { optionalString, requiredList, requiredString, requiredStringList } from './input.js';
 import type { Repository, State } from './state.js';
 import type { TagMutability } from './types.js';
 
@@ -9,6 +9,22 @@ type Input = Record<string, unknown>;
 /** The password GetAuthorizationToken hands out (user 'AWS'); the read side does not check it. */
 export const REGISTRY_PASSWORD = 'emulator-registry-password';
 const TOKEN_LIFETIME_S = 12 * 3600;
+
+/** CreateRepository's imageTagMutabilityExclusionFilters, checked as ECR documents them: WILDCARD filters of [0-9a-zA-Z._*-]{1,128}. */
+function exclusionFilters(input: Input): string[] {
+  if (input.imageTagMutabilityExclusionFilters === undefined) return [];
+  return requiredList<unknown>(input, 'imageTagMutabilityExclusionFilters', 1, 100).map((member) => {
+    const f = typeof member === 'object' && member !== null ? (member as Input) : {};
+    const filter = requiredString(f, 'filter');
+    if (requiredString(f, 'filterType') !== 'WILDCARD') {
+      throw invalidParameter("Invalid parameter at 'filterType' failed to satisfy constraint: 'Member must satisfy enum value set: [WILDCARD]'");
+    }
+    if (!/^[0-9a-zA-Z._*-]{1,128}$/.test(filter)) {
+      throw invalidParameter("Invalid parameter at 'filter' failed to satisfy constraint: 'Member must satisfy regular expression pattern: ^[0-9a-zA-Z._*-]{1,128}$'");
+    }
+    return filter;
+  });
+}
 
 export class Repositories {
   constructor(private readonly state: State) {}
@@ -20,7 +36,7 @@ export class Repositories {
     if (!/^(MUTABLE|IMMUTABLE)(_WITH_EXCLUSION)?$/.test(requested)) {
       throw invalidParameter(`Invalid parameter at 'imageTagMutability' failed to satisfy constraint: 'Member must satisfy enum value set: [MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION]'`);
     }
-    const repo = this.state.createRepository(name, requested.replace('_WITH_EXCLUSION', '') as TagMutability);
+    const repo = this.state.createRepository(name, requested as TagMutability, exclusionFilters(input));
     return { repository: this.describe(repo) };
   }
 
@@ -61,6 +77,7 @@ export class Repositories {
       repositoryUri: this.state.repositoryUri(repo),
       createdAt: repo.createdAt.getTime() / 1000,
       imageTagMutability: repo.mutability,
+      ...(repo.exclusionFilters.length > 0 ? { imageTagMutabilityExclusionFilters: repo.exclusionFilters.map((filter) => ({ filterType: 'WILDCARD', filter })) } : {}),
       imageScanningConfiguration: { scanOnPush: false },
       encryptionConfiguration: { encryptionType: 'AES256' },
     };

@@ -20,6 +20,8 @@ export interface StoredImage {
 export interface Repository {
   name: string;
   mutability: TagMutability;
+  /** The wildcard exclusion filters of a *_WITH_EXCLUSION mode. */
+  exclusionFilters: string[];
   createdAt: Date;
   /** Blob digests this repository holds. */
   blobs: Set<string>;
@@ -59,7 +61,7 @@ export class State {
     return join(this.dataDir, 'uploads', uploadId);
   }
 
-  createRepository(name: string, mutability: TagMutability = 'MUTABLE'): Repository {
+  createRepository(name: string, mutability: TagMutability = 'MUTABLE', exclusionFilters: string[] = []): Repository {
     checkRepositoryName(name);
     if (this.repositories.has(name)) {
       throw new AwsError(
@@ -67,7 +69,7 @@ export class State {
         `The repository with name '${name}' already exists in the registry with id '${this.settings.accountId}'`,
       );
     }
-    const repo: Repository = { name, mutability, createdAt: new Date(), blobs: new Set(), images: new Map(), tags: new Map() };
+    const repo: Repository = { name, mutability, exclusionFilters, createdAt: new Date(), blobs: new Set(), images: new Map(), tags: new Map() };
     this.repositories.set(name, repo);
     return repo;
   }
@@ -131,4 +133,15 @@ export function checkRepositoryName(name: string): void {
       `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '${REPOSITORY_NAME.source}''`,
     );
   }
+}
+
+/**
+ * Whether PutImage may not move `tag` in the repository: the mode's own rule, turned the other
+ * way for a tag that matches an exclusion filter (`*` matches any run of characters).
+ */
+export function tagIsImmutable(repo: Repository, tag: string): boolean {
+  const immutable = repo.mutability.startsWith('IMMUTABLE');
+  if (!repo.mutability.endsWith('_WITH_EXCLUSION')) return immutable;
+  const excluded = repo.exclusionFilters.some((f) => new RegExp(`^${f.split('*').map((p) => p.replace(/[.\\-]/g, '\\$&')).join('.*')}$`).test(tag));
+  return excluded ? !immutable : immutable;
 }

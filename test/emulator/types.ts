@@ -1,6 +1,10 @@
 /** The emulator's public contract: what tests and the standalone runner build on. */
 
-export type TagMutability = 'MUTABLE' | 'IMMUTABLE';
+/**
+ * A repository's imageTagMutability. In the *_WITH_EXCLUSION modes, tags matching one of the
+ * repository's exclusion filters (wildcards) behave the other way.
+ */
+export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
 export type AbsentLayerMode = 'UNAVAILABLE' | 'MissingLayerDigest';
 
 export interface EmulatorOptions {
@@ -19,7 +23,7 @@ export interface EmulatorOptions {
   minPartSize?: number;
   /** How BatchCheckLayerAvailability reports a layer the repository lacks. Default 'UNAVAILABLE'. */
   absentLayers?: AbsentLayerMode;
-  repositories?: { name: string; imageTagMutability?: TagMutability }[];
+  repositories?: { name: string; imageTagMutability?: TagMutability; exclusionFilters?: string[] }[];
   /** Default: a fresh temp dir, removed on stop(). A given dir is kept. */
   dataDir?: string;
   /** Seed of the random numbers behind probabilistic faults. Default 1. */
@@ -78,7 +82,8 @@ export interface Emulator {
   addFault(f: Fault): void;
   clearFaults(): void;
   faultStats(): { injected: number };
-  createRepository(name: string, mutability?: TagMutability): void;
+  /** `exclusionFilters`: the wildcard filters of a *_WITH_EXCLUSION mode. */
+  createRepository(name: string, mutability?: TagMutability, exclusionFilters?: string[]): void;
   /**
    * Drops a repository with its images, and deletes the files of the blobs no other repository
    * holds (as DeleteRepository with force does; not an API call here).

@@ -1,0 +1,83 @@
+/**
+ * What ECR says of the repository before anything is uploaded: its registry, whether its tags
+ * can move, and which of the push's tags it already keeps on another image.
+ *
+ * Both questions are optional. When ECR will not answer (DescribeRepositories or BatchGetImage
+ * not allowed, a repository not created yet), the push goes on and PutImage has the last word,
+ * as it always does.
+ */
+import { MANIFEST_MEDIA_TYPES } from '../plan/media-types.js';
+import { EcrServiceError } from './classify.js';
+import { repoInput, sendOptions, type Transport } from './transport.js';
+
+export interface RepositoryFacts {
+  registryId?: string;
+  /** DescribeRepositories' imageTagMutability: MUTABLE, IMMUTABLE, or one of the *_WITH_EXCLUSION modes. */
+  tagMutability?: string;
+}
+
+/** The most image ids one BatchGetImage takes. */
+const IDS_PER_CALL = 100;
+
+/** DescribeRepositories for the push's repository; undefined when ECR does not answer. */
+export async function describeRepository(t: Transport): Promise<RepositoryFacts | undefined> {
+  try {
+    const { DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
+    const out = await t.client.send(
+      new DescribeRepositoriesCommand({ ...(t.registryId ? { registryId: t.registryId } : {}), repositoryNames: [t.repositoryName] }),
+      sendOptions(t),
+    );
+    const repo = out.repositories?.[0];
+    if (!repo) return undefined;
+    return {
+      ...(repo.registryId ? { registryId: repo.registryId } : {}),
+      ...(repo.imageTagMutability ? { tagMutability: repo.imageTagMutability } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The refusal of a tag that an immutable repository keeps on another image (exit 11). */
+export function heldTagError(t: Transport, tag: string, heldBy: string | undefined, cause?: unknown): EcrServiceError {
+  return new EcrServiceError(
+    'ImageTagAlreadyExistsException',
+    `tag "${tag}" already names ${heldBy ?? 'another image'} in the immutable repository ${t.repositoryName}`,
+    { ...(cause === undefined ? {} : { cause }), hint: 'push under a new tag, or by digest (repo@sha256:...)' },
+  );
+}
+
+/** For each of `tags` the repository has, the digest it names (one BatchGetImage); empty when ECR does not answer. */
+async function tagDigests(t: Transport, tags: readonly string[]): Promise<Map<string, string>> {
+  const named = new Map<string, string>();
+  try {
+    const { BatchGetImageCommand } = await import('@aws-sdk/client-ecr');
+    const out = await t.client.send(
+      new BatchGetImageCommand({ ...repoInput(t), imageIds: tags.map((imageTag) => ({ imageTag })), acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES] }),
+      sendOptions(t),
+    );
+    for (const image of out.images ?? []) {
+      const { imageTag, imageDigest } = image.imageId ?? {};
+      if (imageTag !== undefined && imageDigest !== undefined) named.set(imageTag, imageDigest);
+    }
+  } catch {
+    named.clear();
+  }
+  return named;
+}
+
+/**
+ * Refuse, before any upload, a push whose every tag the repository keeps on another image while
+ * DescribeRepositories calls it IMMUTABLE: PutImage would refuse each tag, so uploading could
+ * only end in exit 11. With some tags free the push goes on (those are put, the others refused
+ * after, as PutImage decides). Exclusion modes are left to PutImage: some tags may move there.
+ */
+export async function refuseHeldTags(t: Transport, facts: RepositoryFacts | undefined, digest: string, tags: readonly string[]): Promise<void> {
+  if (facts?.tagMutability !== 'IMMUTABLE' || tags.length === 0 || tags.length > IDS_PER_CALL) return;
+  const named = await tagDigests(t, tags);
+  const held = tags.filter((tag) => named.has(tag) && named.get(tag) !== digest);
+  if (held.length < tags.length) return;
+  // The same failure as PutImage's refusals give (putUnderTags): no hint of its own.
+  const refusals = held.map((tag) => heldTagError(t, tag, named.get(tag)).message);
+  throw new EcrServiceError('ImageTagAlreadyExistsException', `${refusals.join('; ')}; nothing was uploaded`);
+}
