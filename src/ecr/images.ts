@@ -1,10 +1,9 @@
 /**
  * Manifests in ECR: PutImage with the exact bytes (media type and digest always set, one call
- * per tag), BatchGetImage to read one back, and CreateRepository.
+ * per tag), BatchGetImage to read images back, and CreateRepository.
  */
 import { MANIFEST_MEDIA_TYPES } from '../plan/media-types.js';
 import { EcrServiceError } from './classify.js';
-import { heldTagError } from './repository.js';
 import { errorName, repoInput, sendOptions, type Transport } from './transport.js';
 
 export interface ManifestToPut {
@@ -17,6 +16,8 @@ export interface StoredImage {
   manifest: string;
   mediaType: string;
   digest: string;
+  /** The tag it was asked for by, when it was. */
+  tag?: string;
   /** The registry (account) that holds it, when ECR says. */
   registryId?: string;
 }
@@ -27,21 +28,35 @@ export interface PutOutcome {
   registryId?: string;
 }
 
-/** BatchGetImage for one tag or digest; undefined when ECR does not have it. */
-export async function getImage(t: Transport, id: { imageTag?: string; imageDigest?: string }): Promise<StoredImage | undefined> {
+type ImageId = { imageTag?: string; imageDigest?: string };
+
+/** One BatchGetImage (at most 100 ids): the images ECR has of those asked for. */
+export async function getImages(t: Transport, ids: ImageId[]): Promise<StoredImage[]> {
   const { BatchGetImageCommand } = await import('@aws-sdk/client-ecr');
   const out = await t.client.send(
-    new BatchGetImageCommand({ ...repoInput(t), imageIds: [id], acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES] }),
+    new BatchGetImageCommand({ ...repoInput(t), imageIds: ids, acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES] }),
     sendOptions(t),
   );
-  const image = out.images?.[0];
-  if (!image?.imageManifest || !image.imageId?.imageDigest) return undefined;
-  return {
-    manifest: image.imageManifest,
-    mediaType: image.imageManifestMediaType ?? '',
-    digest: image.imageId.imageDigest,
-    ...(image.registryId ? { registryId: image.registryId } : {}),
-  };
+  return (out.images ?? []).flatMap((image) => {
+    if (!image.imageManifest || !image.imageId?.imageDigest) return [];
+    return [{
+      manifest: image.imageManifest,
+      mediaType: image.imageManifestMediaType ?? '',
+      digest: image.imageId.imageDigest,
+      ...(image.imageId.imageTag ? { tag: image.imageId.imageTag } : {}),
+      ...(image.registryId ? { registryId: image.registryId } : {}),
+    }];
+  });
+}
+
+/** BatchGetImage for one tag or digest; undefined when ECR does not have it. */
+export async function getImage(t: Transport, id: ImageId): Promise<StoredImage | undefined> {
+  return (await getImages(t, [id]))[0];
+}
+
+/** Why a tag that an immutable repository keeps on another image cannot be put. */
+export function heldTagMessage(t: Transport, tag: string, heldBy: string | undefined): string {
+  return `tag "${tag}" already names ${heldBy ?? 'another image'} in the immutable repository ${t.repositoryName}`;
 }
 
 /**
@@ -100,7 +115,9 @@ export async function putManifest(t: Transport, m: ManifestToPut, tag?: string):
     if (name === 'ImageTagAlreadyExistsException' && tag !== undefined) {
       const current = await getImage(t, { imageTag: tag });
       if (current?.digest === m.digest) return { status: 'unchanged' };
-      throw heldTagError(t, tag, current?.digest, err);
+      throw new EcrServiceError('ImageTagAlreadyExistsException', heldTagMessage(t, tag, current?.digest), {
+        cause: err, hint: 'push under a new tag, or by digest (repo@sha256:...)',
+      });
     }
     throw err;
   }

@@ -6,9 +6,9 @@
  * not allowed, a repository not created yet), the push goes on and PutImage has the last word,
  * as it always does.
  */
-import { MANIFEST_MEDIA_TYPES } from '../plan/media-types.js';
 import { EcrServiceError } from './classify.js';
-import { repoInput, sendOptions, type Transport } from './transport.js';
+import { getImages, heldTagMessage } from './images.js';
+import { sendOptions, type Transport } from './transport.js';
 
 export interface RepositoryFacts {
   registryId?: string;
@@ -38,32 +38,14 @@ export async function describeRepository(t: Transport): Promise<RepositoryFacts 
   }
 }
 
-/** The refusal of a tag that an immutable repository keeps on another image (exit 11). */
-export function heldTagError(t: Transport, tag: string, heldBy: string | undefined, cause?: unknown): EcrServiceError {
-  return new EcrServiceError(
-    'ImageTagAlreadyExistsException',
-    `tag "${tag}" already names ${heldBy ?? 'another image'} in the immutable repository ${t.repositoryName}`,
-    { ...(cause === undefined ? {} : { cause }), hint: 'push under a new tag, or by digest (repo@sha256:...)' },
-  );
-}
-
 /** For each of `tags` the repository has, the digest it names (one BatchGetImage); empty when ECR does not answer. */
 async function tagDigests(t: Transport, tags: readonly string[]): Promise<Map<string, string>> {
-  const named = new Map<string, string>();
   try {
-    const { BatchGetImageCommand } = await import('@aws-sdk/client-ecr');
-    const out = await t.client.send(
-      new BatchGetImageCommand({ ...repoInput(t), imageIds: tags.map((imageTag) => ({ imageTag })), acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES] }),
-      sendOptions(t),
-    );
-    for (const image of out.images ?? []) {
-      const { imageTag, imageDigest } = image.imageId ?? {};
-      if (imageTag !== undefined && imageDigest !== undefined) named.set(imageTag, imageDigest);
-    }
+    const images = await getImages(t, tags.map((imageTag) => ({ imageTag })));
+    return new Map(images.flatMap((image) => (image.tag === undefined ? [] : [[image.tag, image.digest] as const])));
   } catch {
-    named.clear();
+    return new Map();
   }
-  return named;
 }
 
 /**
@@ -78,6 +60,6 @@ export async function refuseHeldTags(t: Transport, facts: RepositoryFacts | unde
   const held = tags.filter((tag) => named.has(tag) && named.get(tag) !== digest);
   if (held.length < tags.length) return;
   // The same failure as PutImage's refusals give (putUnderTags): no hint of its own.
-  const refusals = held.map((tag) => heldTagError(t, tag, named.get(tag)).message);
+  const refusals = held.map((tag) => heldTagMessage(t, tag, named.get(tag)));
   throw new EcrServiceError('ImageTagAlreadyExistsException', `${refusals.join('; ')}; nothing was uploaded`);
 }

@@ -164,24 +164,17 @@ describe('PutImage tag rules', () => {
     expect(await rejection(put({ repositoryName, imageManifest: one.manifest, imageTag: 'v1' }))).toBeInstanceOf(ImageAlreadyExistsException);
   });
 
-  it('moves a tag that matches an exclusion filter of IMMUTABLE_WITH_EXCLUSION, and keeps the others fixed', async () => {
+  it.each([
+    { mode: 'IMMUTABLE_WITH_EXCLUSION', filter: 'dev-*', moves: 'dev-1', fixed: 'v1' },
+    { mode: 'MUTABLE_WITH_EXCLUSION', filter: 'release.*', moves: 'latest', fixed: 'release.1' },
+  ] as const)('in $mode, a tag matching an exclusion filter behaves the other way ($moves moves, $fixed stays)', async ({ mode, filter, moves, fixed }) => {
     const repositoryName = `${newRepo()}-excl`;
-    h.emu.createRepository(repositoryName, 'IMMUTABLE_WITH_EXCLUSION', ['dev-*']);
+    h.emu.createRepository(repositoryName, mode, [filter]);
     const [one, two] = [await pushed(repositoryName, 'one'), await pushed(repositoryName, 'two')];
-    for (const imageTag of ['dev-1', 'v1']) await put({ repositoryName, imageManifest: one.manifest, imageTag });
-    await put({ repositoryName, imageManifest: two.manifest, imageTag: 'dev-1' });
-    expect(await rejection(put({ repositoryName, imageManifest: two.manifest, imageTag: 'v1' }))).toBeInstanceOf(ImageTagAlreadyExistsException);
-    expect(h.emu.tags(repositoryName)).toEqual({ 'dev-1': two.digest, v1: one.digest });
-  });
-
-  it('keeps a tag that matches an exclusion filter of MUTABLE_WITH_EXCLUSION, and moves the others', async () => {
-    const repositoryName = `${newRepo()}-excl`;
-    h.emu.createRepository(repositoryName, 'MUTABLE_WITH_EXCLUSION', ['release.*']);
-    const [one, two] = [await pushed(repositoryName, 'one'), await pushed(repositoryName, 'two')];
-    for (const imageTag of ['release.1', 'latest']) await put({ repositoryName, imageManifest: one.manifest, imageTag });
-    await put({ repositoryName, imageManifest: two.manifest, imageTag: 'latest' });
-    expect(await rejection(put({ repositoryName, imageManifest: two.manifest, imageTag: 'release.1' }))).toBeInstanceOf(ImageTagAlreadyExistsException);
-    expect(h.emu.tags(repositoryName)).toEqual({ 'release.1': one.digest, latest: two.digest });
+    for (const imageTag of [moves, fixed]) await put({ repositoryName, imageManifest: one.manifest, imageTag });
+    await put({ repositoryName, imageManifest: two.manifest, imageTag: moves });
+    expect(await rejection(put({ repositoryName, imageManifest: two.manifest, imageTag: fixed }))).toBeInstanceOf(ImageTagAlreadyExistsException);
+    expect(h.emu.tags(repositoryName)).toEqual({ [moves]: two.digest, [fixed]: one.digest });
   });
 });
 
