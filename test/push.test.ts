@@ -10,8 +10,8 @@ import { ecrException, fakeEcr, stubClient, type StubHandler } from './helpers/s
 
 interface Doc {
   manifests?: { digest: string }[];
-  config?: { digest: string };
-  layers?: { digest: string; mediaType: string }[];
+  config?: { digest: string; size: number };
+  layers?: { digest: string; mediaType: string; size: number }[];
 }
 const layoutJson = (dir: string, digest?: string): Doc =>
   JSON.parse(readFileSync(digest ? join(dir, 'blobs', 'sha256', digest.slice(7)) : join(dir, 'index.json'), 'utf8')) as Doc;
@@ -33,13 +33,13 @@ describe('push() against a stubbed ECR client', () => {
     return calls.slice(2).map((c) => c.call);
   };
 
-  it('checks every blob, uploads each missing one in order, then puts the manifest with its tag', async () => {
+  it('checks every blob, uploads each missing one, largest first, then puts the manifest with its tag', async () => {
     const dir = fixture('oci-layout');
     const manifestDigest = layoutJson(dir).manifests![0]!.digest;
     const m = layoutJson(dir, manifestDigest);
     const { client, pushing } = run(dir, 'app:v1', fakeEcr());
     const result = await pushing;
-    const blobs = [m.config!.digest, ...m.layers!.map((l) => l.digest)];
+    const blobs = [m.config!, ...m.layers!].sort((a, b) => b.size - a.size).map((d) => d.digest);
     expect(afterOpening(client.calls)).toEqual([
       ...blobs.flatMap(() => ['InitiateLayerUpload', 'UploadLayerPart', 'CompleteLayerUpload']),
       'PutImage',
@@ -70,7 +70,7 @@ describe('push() against a stubbed ECR client', () => {
     const manifest = JSON.parse(String(client.calls.at(-1)!.input.imageManifest)) as Doc & { mediaType: string };
     expect(manifest.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
     expect(manifest.layers!.map((l) => l.mediaType)).toEqual(manifest.layers!.map(() => 'application/vnd.docker.image.rootfs.diff.tar.gzip'));
-    expect(completed).toEqual([manifest.config!.digest, ...manifest.layers!.map((l) => l.digest)]);
+    expect(completed.toSorted()).toEqual([manifest.config!.digest, ...manifest.layers!.map((l) => l.digest)].toSorted());
   });
 
   it('puts both platform manifests of an index by digest, untagged, before the index with the tag', async () => {

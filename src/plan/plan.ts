@@ -22,6 +22,11 @@ export interface PlannedBlob {
 
 export interface PushPlan {
   root: ImageNode;
+  /**
+   * Largest first, the order they are uploaded in: with a few blobs in flight at once, the small
+   * ones (configs, thin layers) then fill the end of the push instead of holding back a large
+   * layer at its start, which would end the push alone.
+   */
   blobs: PlannedBlob[];
   /** Every manifest and index, children before their parents, root last. */
   manifests: ImageNode[];
@@ -85,6 +90,6 @@ export function makePlan(root: ImageNode, compression: Compression = 'auto'): Pu
       if (!blobs.has(layer.digest)) blobs.set(layer.digest, { source: layer, ...encodingOf(layer, compression) });
     }
   }
-  const list = [...blobs.values()];
+  const list = [...blobs.values()].sort((a, b) => b.source.size - a.source.size);
   return { root, blobs: list, manifests, totalBytes: list.reduce((n, b) => n + b.source.size, 0) };
 }

@@ -1,6 +1,7 @@
 /**
  * Call counts through the real CLI against the emulator: how a big layer is cut into parts, that
- * a re-push uploads nothing, and that a layer shared by two platforms goes up once.
+ * the largest blobs go first, that a re-push uploads nothing, and that a layer shared by two
+ * platforms goes up once.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,6 +89,14 @@ describe.skipIf(skip)(`push call counts${skip ? ` (skipped: ${skip})` : ''}`, ()
     const second = await push(source, repo);
     expect(second.filter((c) => c.call === 'UploadLayerPart' || c.call === 'InitiateLayerUpload')).toEqual([]);
     expect(ctx.emu.tags(repo)).toEqual(tags);
+  });
+
+  it('uploads the largest blob first and the small config last, one blob at a time with --concurrency 1', async () => {
+    const blobs = blobsOf(fixture('oci-layout'));
+    const calls = await push(fixture('oci-layout'), 'counts/order', '--concurrency', '1');
+    const sent = calls.filter((c) => c.call === 'UploadLayerPart' && !c.error).map((c) => c.bytes);
+    expect(sent).toEqual(blobs.map((b) => b.size).sort((a, b) => b - a));
+    expect(sent.at(-1)).toBe(blobs[0]!.size);
   });
 
   it('uploads a layer shared by both platforms of an index once', async () => {

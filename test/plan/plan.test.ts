@@ -16,6 +16,13 @@ describe('planning a push', () => {
     );
   });
 
+  it('uploads the largest blobs first, so a config or a thin layer never holds back a large one', () => {
+    const cfg = desc('cfg', OCI_CONFIG, 500);
+    const [small, big, mid, alsoMid] = [desc('s', OCI_TGZ, 10), desc('b', OCI_TGZ, 9000), desc('m', OCI_TGZ, 700), desc('m2', OCI_TGZ, 700)];
+    const plan = makePlan(manifest(cfg, [small, big, mid, alsoMid]));
+    expect(plan.blobs.map((x) => x.source.digest)).toEqual([big, mid, alsoMid, cfg, small].map((d) => d.digest));
+  });
+
   it('orders manifests children first and the index last', () => {
     const a = manifest(desc('c1', OCI_CONFIG), [desc('x', OCI_TGZ)], amd64);
     const b = manifest(desc('c2', OCI_CONFIG), [desc('y', OCI_TGZ)], arm64);
