@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { readConfig, type BenchConfig } from './config.js';
 import { startEmulatorProcess, type BenchEmulator } from './emulator-process.js';
 import { warmPageCache } from './files.js';
+import { freshMemoryCost } from './fresh-memory.js';
 import { gzipSpeeds } from './gzip-speed.js';
 import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
@@ -63,6 +64,8 @@ function image(name: string, kind: 'noise' | 'text', totalMiB: number, layers = 
 }
 
 async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
+  log(`writing ${cfg.sizeMiB} MiB into memory idle for a while, and into memory just freed`);
+  report.freshMemory = await freshMemoryCost(WORK, cfg.sizeMiB);
   for (const kind of ['noise', 'text'] as const) {
     const img = await image(`${kind}-${cfg.sizeMiB}`, kind, cfg.sizeMiB);
     for (const form of ['layout', 'archive'] as const) {

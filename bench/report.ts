@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { BenchConfig } from './config.js';
+import type { FreshMemoryCost } from './fresh-memory.js';
 import type { GzipSpeed } from './gzip-speed.js';
 import type { Sample } from './measure.js';
 import { HUGE_PAGES_TUNABLE, type Tuning } from './tools.js';
@@ -23,6 +24,8 @@ export interface Report {
   config: BenchConfig;
   gzip?: { mib: number; rows: GzipSpeed[] };
   sideBySide: SideBySideRow[];
+  /** Measured with the side-by-side section: explains part of the servers' CPU. */
+  freshMemory?: FreshMemoryCost;
   repush: { form: 'layout' | 'archive'; sizeMiB: number; seconds: number; nodeNoop: number }[];
   startup?: { version: Sample; nodeNoop: Sample };
   rss?: { smallMiB: number; small: Sample; bigMiB: number; big: Sample };
@@ -93,6 +96,15 @@ function targetRows(r: Report): string[] {
   return out;
 }
 
+function freshMemoryTable(f: FreshMemoryCost): string[] {
+  return [
+    `| \`dd\` of ${f.mib} MiB into a new file | CPU s |`,
+    '| --- | ---: |',
+    `| after ${f.idleSeconds} s idle | ${s(f.afterIdle.cpu)} |`,
+    `| right after deleting a file of that size | ${s(f.afterFree.cpu)} |`,
+  ];
+}
+
 function gzipTable(g: NonNullable<Report['gzip']>): string[] {
   const out = [
     `| data (${g.mib} MiB) | encoder | MiB/s | CPU s | output / input |`,
@@ -111,6 +123,7 @@ export function renderReport(r: Report): string {
     '',
   ];
   if (r.sideBySide.length > 0) lines.push(...sideBySideTable(r.sideBySide), '');
+  if (r.freshMemory) lines.push(...freshMemoryTable(r.freshMemory), '');
   if (r.repush.length > 0 || r.startup || r.rss || r.latency) lines.push(...targetRows(r), '');
   if (r.gzip) lines.push(...gzipTable(r.gzip), '');
   return `${lines.join('\n')}`;
