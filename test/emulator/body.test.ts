@@ -93,6 +93,16 @@ describe('body buffer pool', () => {
     pool.release(second);
     expect(pool.acquire(300).buffer).not.toBe(first.buffer);
   });
+
+  it('keeps a large part buffer even when smaller parts filled it first, so 20 MiB parts after 5 MiB ones reuse memory', () => {
+    const pool = new BufferPool(2);
+    const small = [pool.acquire(7 * 1024 * 1024), pool.acquire(7 * 1024 * 1024)];
+    const large = pool.acquire(27_962_166);
+    for (const b of small) pool.release(b);
+    pool.release(large);
+    expect(pool.acquire(27_962_174).buffer).toBe(large.buffer);
+    expect(pool.acquire(7 * 1024 * 1024).buffer).toBe(small[1]!.buffer);
+  });
 });
 
 describe('part work', () => {

@@ -46,11 +46,18 @@ export class BufferPool {
     return Buffer.from(new SharedArrayBuffer(Math.ceil(size / MiB) * MiB));
   }
 
-  /** Gives back a buffer (a view of it is fine). */
+  /**
+   * Gives back a buffer (a view of it is fine). A full pool keeps its largest buffers: after
+   * pushes with small parts, it would otherwise hold only small ones, and every 20 MiB part
+   * after them would take fresh memory.
+   */
   release(view: Buffer | undefined): void {
-    if (view === undefined || this.free.length >= this.keep) return;
+    if (view === undefined) return;
     const whole = Buffer.from(view.buffer, 0, view.buffer.byteLength);
-    if (whole.length >= POOLED && !this.free.some((b) => b.buffer === whole.buffer)) this.free.push(whole);
+    if (whole.length < POOLED || this.free.some((b) => b.buffer === whole.buffer)) return;
+    if (this.free.length < this.keep) return void this.free.push(whole);
+    const smallest = this.free.reduce((min, b, i) => (b.length < this.free[min]!.length ? i : min), 0);
+    if (this.free[smallest]!.length < whole.length) this.free[smallest] = whole;
   }
 }
 
