@@ -15,7 +15,7 @@ import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js
 import { getImage, putUnderTags } from './ecr/images.js';
 import type { Transport } from './ecr/transport.js';
 import { validMaxAttempts } from './plan/options.js';
-import { sha256 } from './image/digest.js';
+import { sha256 } from './image/hashing.js';
 
 /** `client`: used instead of a new SDK client and not destroyed at the end (tests bring a stub). */
 export async function retag(opts: RetagOptions & { internals?: { client?: EcrSender } }): Promise<PushResult> {

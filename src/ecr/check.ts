@@ -13,7 +13,7 @@ export const CHECK_BATCH = 100;
 
 /** The subset of `digests` that ECR reports AVAILABLE, with their sizes. */
 export async function checkBlobs(t: Transport, digests: readonly string[]): Promise<BlobsInEcr> {
-  const { BatchCheckLayerAvailabilityCommand } = await import('@aws-sdk/client-ecr');
+  const { BatchCheckLayerAvailabilityCommand } = await import('./sdk.js');
   const unique = [...new Set(digests)];
   const present: BlobsInEcr = new Map();
   for (let i = 0; i < unique.length; i += CHECK_BATCH) {

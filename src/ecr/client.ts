@@ -97,10 +97,7 @@ function attemptOf(args: AttemptArgs): number {
 
 export async function createEcrClient(opts: ClientOptions): Promise<ECRClient> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [{ ECRClient }, { fromNodeProviderChain }] = await Promise.all([
-    import('@aws-sdk/client-ecr'),
-    import('@aws-sdk/credential-providers'),
-  ]);
+  const { ECRClient, fromNodeProviderChain } = await import('./sdk.js');
   const region = opts.region ?? opts.hostRegion;
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const named = namedProfile(opts);

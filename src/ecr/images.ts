@@ -32,7 +32,7 @@ type ImageId = { imageTag?: string; imageDigest?: string };
 
 /** One BatchGetImage (at most 100 ids): the images ECR has of those asked for. */
 export async function getImages(t: Transport, ids: ImageId[]): Promise<StoredImage[]> {
-  const { BatchGetImageCommand } = await import('@aws-sdk/client-ecr');
+  const { BatchGetImageCommand } = await import('./sdk.js');
   const out = await t.client.send(
     new BatchGetImageCommand({ ...repoInput(t), imageIds: ids, acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES] }),
     sendOptions(t),
@@ -92,7 +92,7 @@ export async function putUnderTags(
  * tag already names this digest, are "unchanged"; any other conflict fails.
  */
 export async function putManifest(t: Transport, m: ManifestToPut, tag?: string): Promise<PutOutcome> {
-  const { PutImageCommand } = await import('@aws-sdk/client-ecr');
+  const { PutImageCommand } = await import('./sdk.js');
   try {
     const out = await t.client.send(
       new PutImageCommand({
@@ -125,7 +125,7 @@ export async function putManifest(t: Transport, m: ManifestToPut, tag?: string):
 
 /** CreateRepository; one that already exists (maybe created by a concurrent push) is fine. */
 export async function createRepository(t: Transport): Promise<'created' | 'exists'> {
-  const { CreateRepositoryCommand } = await import('@aws-sdk/client-ecr');
+  const { CreateRepositoryCommand } = await import('./sdk.js');
   try {
     await t.client.send(new CreateRepositoryCommand(repoInput(t)), sendOptions(t));
     return 'created';

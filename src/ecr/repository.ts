@@ -22,7 +22,7 @@ const IDS_PER_CALL = 100;
 /** DescribeRepositories for the push's repository; undefined when ECR does not answer. */
 export async function describeRepository(t: Transport): Promise<RepositoryFacts | undefined> {
   try {
-    const { DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
+    const { DescribeRepositoriesCommand } = await import('./sdk.js');
     const out = await t.client.send(
       new DescribeRepositoriesCommand({ ...(t.registryId ? { registryId: t.registryId } : {}), repositoryNames: [t.repositoryName] }),
       sendOptions(t),

@@ -17,16 +17,12 @@ import { InputError } from '../errors.js';
 import type { ByteReader } from '../image/byte-reader.js';
 import { BodyBuffers } from './body-buffers.js';
 import { EcrServiceError } from './classify.js';
+import { MAX_PART_SIZE } from './part-limits.js';
 import { partAfter, partCommandInput, readEncodedPart, type EncodedPart } from './part-body.js';
 import {
   backoffDelay, errorName, isTransient, repoInput, sendOptions, sleep,
   type Backoff, type Transport,
 } from './transport.js';
-
-/** ECR's largest part: 20 MiB. */
-export const MAX_PART_SIZE = 20 * 1024 * 1024;
-/** ECR refuses parts below 5 MiB except the last one (LayerPartTooSmallException). */
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 export interface BlobToSend {
   /** Digest used in events: the blob as the source names it. */
@@ -81,7 +77,7 @@ function chosenPartSize(settings: UploadSettings, offered: number | undefined): 
 
 /** Send one part starting at byte `start`, re-sending or resuming inside the part as needed. */
 async function sendPart(s: PartState, start: number, part: EncodedPart): Promise<void> {
-  const { UploadLayerPartCommand } = await import('@aws-sdk/client-ecr');
+  const { UploadLayerPartCommand } = await import('./sdk.js');
   const attempts = s.settings.partAttempts ?? 5;
   let from = start;
   let data = part;
@@ -124,7 +120,7 @@ async function sendPart(s: PartState, start: number, part: EncodedPart): Promise
 
 /** Close an upload: CompleteLayerUpload with our digest; LayerAlreadyExists counts as success. */
 async function complete(s: PartState, digest: string): Promise<boolean> {
-  const { CompleteLayerUploadCommand } = await import('@aws-sdk/client-ecr');
+  const { CompleteLayerUploadCommand } = await import('./sdk.js');
   try {
     const out = await s.t.client.send(
       new CompleteLayerUploadCommand({ ...repoInput(s.t), uploadId: s.uploadId, layerDigests: [digest] }),
@@ -143,7 +139,7 @@ async function complete(s: PartState, digest: string): Promise<boolean> {
 
 /** One upload attempt of the whole blob. */
 async function uploadOnce(t: Transport, blob: BlobToSend, settings: UploadSettings, buffers: BodyBuffers): Promise<UploadedBlob> {
-  const { InitiateLayerUploadCommand } = await import('@aws-sdk/client-ecr');
+  const { InitiateLayerUploadCommand } = await import('./sdk.js');
   const init = await t.client.send(new InitiateLayerUploadCommand(repoInput(t)), sendOptions(t));
   if (!init.uploadId) throw new EcrServiceError('EcrError', 'InitiateLayerUpload returned no upload id');
   const s: PartState = { t, settings, blob, uploadId: init.uploadId };

@@ -5,7 +5,8 @@
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { fileRangeReader, type ByteReader, type FileRange } from './byte-reader.js';
-import { BlobVerifier, checkDigest, isDigest, VerifyStream } from './digest.js';
+import { checkDigest, isDigest } from './digest.js';
+import { BlobVerifier, VerifyStream } from './hashing.js';
 import { asInputError, collect, failedStream, type FileTree } from './tree.js';
 import type { BlobStore, Descriptor } from './types.js';
 

@@ -4,7 +4,7 @@
  * stream's 64 KiB chunks out of freshly allocated memory.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { BlobVerifier } from './digest.js';
+import { BlobVerifier } from './hashing.js';
 import { asInputError } from './tree.js';
 
 export interface ByteReader {

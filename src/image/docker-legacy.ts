@@ -8,7 +8,8 @@
  * the layout Docker's registry client writes — so the same archive always gives the same digest.
  */
 import { InputError } from '../errors.js';
-import { digestOfBlobPath, sha256 } from './digest.js';
+import { digestOfBlobPath } from './digest.js';
+import { sha256 } from './hashing.js';
 import type { DockerSaveEntry } from './docker-manifest-json.js';
 import { DOCKER_CONFIG, DOCKER_LAYER, DOCKER_LAYER_GZIP, DOCKER_MANIFEST } from './media-types.js';
 import { configFacts, manifestNode } from './nodes.js';

@@ -1,7 +1,7 @@
 /** Validation of the numeric and enumerated push options, before anything is opened. */
 import { UsageError } from '../errors.js';
 import type { Compression } from '../options.js';
-import { MAX_PART_SIZE, MIN_PART_SIZE } from '../ecr/upload.js';
+import { MAX_PART_SIZE, MIN_PART_SIZE } from '../ecr/part-limits.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 32;

@@ -3,7 +3,7 @@
  * otherwise layer descriptors get the pushed digest, size and media type, and an index whose
  * children changed gets their new digests and sizes. Children come before their parents.
  */
-import { sha256 } from '../image/digest.js';
+import { sha256 } from '../image/hashing.js';
 import type { Descriptor, ImageNode, Platform } from '../image/types.js';
 import type { PushPlan } from './plan.js';
 

@@ -1,7 +1,8 @@
 /**
  * What the bundled CLI (bin/ecr-push.js → bundle/) loads: `--version` and `--help` none of the AWS
- * SDK, a request with environment credentials the SDK but none of the other credential
- * providers' clients (SSO, STS). Each run records the files it loaded; their text is searched.
+ * SDK and not Node's crypto, a request with environment credentials the SDK but none of the other
+ * credential providers' clients (SSO, STS), and the bundle no ECR command ecr-push never sends.
+ * Each run records the modules it loaded; the bundle files' text is searched.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,29 +16,33 @@ const RECORDER = fileURLToPath(new URL('./record-loads.mjs', import.meta.url));
 const BUNDLE = join(repoRoot, 'bundle');
 
 /** Run the CLI; resolves with the run and the text of every bundle file it loaded. */
-async function runRecording(args: string[], env: Record<string, string> = {}): Promise<{ run: CliRun; files: string[]; code: string }> {
+async function runRecording(args: string[], env: Record<string, string> = {}): Promise<{ run: CliRun; files: string[]; builtins: string[]; code: string }> {
   const list = join(scratchDir('ecr-push-loads'), 'loaded.txt');
   const run = await runCli(args, { env: cleanEnv({ ...env, NODE_OPTIONS: `--import="${RECORDER}"`, ECR_PUSH_TEST_LOADS: list }) });
-  const files = readFileSync(list, 'utf8').split('\n').filter((u) => u.startsWith(`${pathToFileURL(BUNDLE).href}/`));
-  return { run, files, code: files.map((u) => readFileSync(fileURLToPath(u), 'utf8')).join('\n') };
+  const loaded = readFileSync(list, 'utf8').split('\n');
+  const files = loaded.filter((u) => u.startsWith(`${pathToFileURL(BUNDLE).href}/`));
+  const builtins = loaded.filter((u) => u.startsWith('node:'));
+  return { run, files, builtins, code: files.map((u) => readFileSync(fileURLToPath(u), 'utf8')).join('\n') };
 }
 
 describe.skipIf(skip)(`start-up of the bundled CLI${skip ? ` (skipped: ${skip})` : ''}`, () => {
   afterAll(removeHomes);
 
-  it('--version and --help load the bundled CLI but none of the AWS SDK', async () => {
+  it('--version and --help load the bundled CLI but none of the AWS SDK, and not node:crypto', async () => {
     for (const args of [['--version'], ['--help']]) {
-      const { run, files, code } = await runRecording(args);
+      const { run, files, builtins, code } = await runRecording(args);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toBe('');
       expect(files.some((u) => u.endsWith('/bundle/cli.js'))).toBe(true);
       expect(code).not.toContain('ECRClient');
+      expect(builtins).toContain('node:path');
+      expect(builtins).not.toContain('node:crypto');
     }
   });
 
   it('a request with environment credentials loads the SDK, and no SSO or STS client', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const { run, code } = await runRecording(['tag', 'app:v1', 'stable', '--endpoint-url', endpoint, '--max-attempts', '1'], {
+    const { run, builtins, code } = await runRecording(['tag', 'app:v1', 'stable', '--endpoint-url', endpoint, '--max-attempts', '1'], {
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1',
     });
     expect(run.code, run.stderr).toBe(5);
@@ -47,6 +52,12 @@ describe.skipIf(skip)(`start-up of the bundled CLI${skip ? ` (skipped: ${skip})`
     for (const other of ['GetRoleCredentials', 'AssumeRoleWithWebIdentity']) {
       expect(everything).toContain(other);
       expect(code).not.toContain(other);
+    }
+    expect(builtins).toContain('node:crypto');
+    // The ECR client is bundled with the commands ecr-push sends, not the other fifty-odd.
+    for (const sent of ['PutImageCommand', 'UploadLayerPartCommand']) expect(everything).toContain(sent);
+    for (const never of ['StartImageScanCommand', 'DeleteRepositoryCommand', 'PutLifecyclePolicyCommand']) {
+      expect(everything).not.toContain(never);
     }
   });
 });
