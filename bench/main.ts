@@ -13,7 +13,7 @@ import { gzipSpeeds } from './gzip-speed.js';
 import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
 import { machineLines, renderReport, type Report } from './report.js';
-import { benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, type Tuning } from './tools.js';
+import { benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, startEnvs, type Tuning } from './tools.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -109,8 +109,10 @@ async function repush(cfg: BenchConfig, report: Report): Promise<void> {
     try {
       log(`re-push of an unchanged ${form}`);
       await ecrPush(target, source, 'repush');
-      const [again, noop] = await alternate(Math.max(5, cfg.runs), () => ecrPush(target, source, 'repush'), nodeNoop);
-      report.repush.push({ form, sizeMiB: cfg.sizeMiB, seconds: again.wall, nodeNoop: noop.wall });
+      for (const env of startEnvs()) {
+        const [again, noop] = await alternate(Math.max(5, cfg.runs), () => ecrPush(target, source, 'repush', 'default', env), () => nodeNoop(env));
+        report.repush.push({ form, env, sizeMiB: cfg.sizeMiB, seconds: again.wall, nodeNoop: noop.wall });
+      }
     } finally {
       await target.stop();
     }
@@ -119,8 +121,10 @@ async function repush(cfg: BenchConfig, report: Report): Promise<void> {
 
 async function startup(report: Report): Promise<void> {
   log('start-up: ecr-push --version against node -e 0');
-  const [version, noop] = await alternate(9, ecrPushVersion, nodeNoop);
-  report.startup = { version, nodeNoop: noop };
+  for (const env of startEnvs()) {
+    const [version, noop] = await alternate(9, () => ecrPushVersion(env), () => nodeNoop(env));
+    report.startup.push({ env, version, nodeNoop: noop });
+  }
 }
 
 async function rss(cfg: BenchConfig, report: Report): Promise<void> {
@@ -158,7 +162,7 @@ async function main(): Promise<void> {
   const cfg = readConfig();
   execFileSync('sh', [join(ROOT, 'bench', 'setup.sh')], { stdio: 'inherit' });
   await mkdir(WORK, { recursive: true });
-  const report: Report = { machine: machineLines(), date: new Date().toISOString(), config: cfg, sideBySide: [], repush: [] };
+  const report: Report = { machine: machineLines(), date: new Date().toISOString(), config: cfg, sideBySide: [], repush: [], startup: [] };
   if (cfg.sections.has('gzip')) {
     log(`gzip encoder throughput on ${cfg.gzipMiB} MiB of each kind`);
     report.gzip = { mib: cfg.gzipMiB, rows: await gzipSpeeds(cfg.gzipMiB) };
