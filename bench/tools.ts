@@ -60,8 +60,9 @@ export function startEnvs(): StartEnv[] {
 }
 
 function envFor(startEnv: StartEnv): NodeJS.ProcessEnv {
-  const { NODE_EXTRA_CA_CERTS: extraCa, ...rest } = process.env;
-  return startEnv === 'inherited' && extraCa !== undefined ? { ...rest, NODE_EXTRA_CA_CERTS: extraCa } : rest;
+  if (startEnv === 'inherited') return process.env;
+  const { NODE_EXTRA_CA_CERTS: _dropped, ...rest } = process.env;
+  return rest;
 }
 
 /** `ecr-push push <source> bench/<repo>:latest` against the target, measured. */
