@@ -26,7 +26,7 @@ import { layerEncoder, layerEncoderKey } from './plan/encoder.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import { makePlan, type PlannedBlob, type PushPlan } from './plan/plan.js';
 import { runPool } from './plan/pool.js';
-import { renderManifests, type RenderedManifest, type SentBlob } from './plan/render.js';
+import { mayRenderAs, renderManifests, type RenderedManifest, type SentBlob } from './plan/render.js';
 
 /** Transport-level knobs that are not user options (tests shorten the backoff or bring a stub client). */
 export interface PushInternals {
@@ -243,11 +243,12 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     }
     const [present, facts] = await Promise.all([findPresent(t, plan, cache, opts), describeRepository(t)]);
     const trusted = confirmedBy(cache, present);
-    // When the image's digest is known before sending, tags an immutable repository keeps on
-    // another image are refused now, not after the uploads (a dry run reports the same).
+    // Tags an immutable repository keeps on another image are refused now, not after the uploads
+    // (a dry run reports the same): by digest when it is known before sending, else by config.
     const exact = knownBeforeSending(plan, trusted);
     const exactManifests = exact ? renderManifests(plan, exact) : undefined;
-    if (exactManifests) await refuseHeldTags(t, facts, rootOf(exactManifests).digest, tags);
+    const exactDigest = exactManifests && rootOf(exactManifests).digest;
+    await refuseHeldTags(t, facts, (image) => (exactDigest ? image.digest === exactDigest : mayRenderAs(plan.root, image.manifest)), tags);
     if (opts.dryRun) {
       dryRunReport(plan, present, trusted, onEvent, tally);
       return { ...result('dry-run'), ...(exactManifests ? manifestsOf(exactManifests) : digestUnknown(onEvent)) };

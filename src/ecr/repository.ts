@@ -7,7 +7,7 @@
  * as it always does.
  */
 import { EcrServiceError } from './classify.js';
-import { getImages, heldTagMessage } from './images.js';
+import { getImages, heldTagMessage, type StoredImage } from './images.js';
 import { sendOptions, type Transport } from './transport.js';
 
 export interface RepositoryFacts {
@@ -38,11 +38,11 @@ export async function describeRepository(t: Transport): Promise<RepositoryFacts 
   }
 }
 
-/** For each of `tags` the repository has, the digest it names (one BatchGetImage); empty when ECR does not answer. */
-async function tagDigests(t: Transport, tags: readonly string[]): Promise<Map<string, string>> {
+/** For each of `tags` the repository has, the image it names (one BatchGetImage); empty when ECR does not answer. */
+async function taggedImages(t: Transport, tags: readonly string[]): Promise<Map<string, StoredImage>> {
   try {
     const images = await getImages(t, tags.map((imageTag) => ({ imageTag })));
-    return new Map(images.flatMap((image) => (image.tag === undefined ? [] : [[image.tag, image.digest] as const])));
+    return new Map(images.flatMap((image) => (image.tag === undefined ? [] : [[image.tag, image] as const])));
   } catch {
     return new Map();
   }
@@ -51,15 +51,22 @@ async function tagDigests(t: Transport, tags: readonly string[]): Promise<Map<st
 /**
  * Refuse, before any upload, a push whose every tag the repository keeps on another image while
  * DescribeRepositories calls it IMMUTABLE: PutImage would refuse each tag, so uploading could
- * only end in exit 11. With some tags free the push goes on (those are put, the others refused
- * after, as PutImage decides). Exclusion modes are left to PutImage: some tags may move there.
+ * only end in exit 11. `mayBeOurs` says whether an image ECR holds could be the one this push
+ * puts (when the digest is not known yet, only what cannot change on the way tells). With some
+ * tags free the push goes on (those are put, the others refused after, as PutImage decides).
+ * Exclusion modes are left to PutImage: some tags may move there.
  */
-export async function refuseHeldTags(t: Transport, facts: RepositoryFacts | undefined, digest: string, tags: readonly string[]): Promise<void> {
+export async function refuseHeldTags(
+  t: Transport, facts: RepositoryFacts | undefined, mayBeOurs: (image: StoredImage) => boolean, tags: readonly string[],
+): Promise<void> {
   if (facts?.tagMutability !== 'IMMUTABLE' || tags.length === 0 || tags.length > IDS_PER_CALL) return;
-  const named = await tagDigests(t, tags);
-  const held = tags.filter((tag) => named.has(tag) && named.get(tag) !== digest);
+  const named = await taggedImages(t, tags);
+  const held = tags.flatMap((tag) => {
+    const image = named.get(tag);
+    return image && !mayBeOurs(image) ? [image] : [];
+  });
   if (held.length < tags.length) return;
   // The same failure as PutImage's refusals give (putUnderTags): no hint of its own.
-  const refusals = held.map((tag) => heldTagMessage(t, tag, named.get(tag)));
+  const refusals = held.map((image) => heldTagMessage(t, image.tag ?? '', image.digest));
   throw new EcrServiceError('ImageTagAlreadyExistsException', `${refusals.join('; ')}; nothing was uploaded`);
 }

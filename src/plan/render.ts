@@ -59,3 +59,23 @@ export function renderManifests(plan: PushPlan, sent: ReadonlyMap<string, SentBl
     return { node, bytes, digest, mediaType, isRoot: node === plan.root, ...(platform ? { platform } : {}) };
   });
 }
+
+/**
+ * Whether a manifest (JSON text) could be what rendering puts as `root`, when the layers still to
+ * be gzipped leave its digest unknown. Gzipping rewrites only layer descriptors: an index, or a
+ * manifest with another config or another number of layers, is another image. For an index root
+ * (its children's digests change with their layers), or text that is neither, the answer is yes.
+ */
+export function mayRenderAs(root: ImageNode, manifest: string): boolean {
+  if (root.kind !== 'manifest') return true;
+  let json: Json & { config?: { digest?: unknown } };
+  try {
+    json = JSON.parse(manifest) as typeof json;
+  } catch {
+    return true;
+  }
+  if (!json || typeof json !== 'object') return true;
+  if (Array.isArray(json.manifests)) return false;
+  if (typeof json.config?.digest !== 'string' || !Array.isArray(json.layers)) return true;
+  return json.config.digest === root.config.digest && json.layers.length === root.layers.length;
+}

@@ -3,6 +3,7 @@
  * children by digest before the index, and immutable tags (unchanged vs. a real conflict, refused
  * before any upload when every tag is held).
  */
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../emulator/index.js';
@@ -17,8 +18,12 @@ describe.skipIf(skip)(`tags${skip ? ` (skipped: ${skip})` : ''}`, () => {
   const ctx = useEmulator({ repositories: [{ name: 'tags/fixed', imageTagMutability: 'IMMUTABLE' }] });
 
   async function push(source: string, destination: string, ...args: string[]): Promise<{ run: CliRun; puts: CallRecord[] }> {
+    return pushWith(ctx.env, source, destination, ...args);
+  }
+
+  async function pushWith(env: Record<string, string>, source: string, destination: string, ...args: string[]): Promise<{ run: CliRun; puts: CallRecord[] }> {
     const before = ctx.emu.calls.length;
-    const run = await runCli([source, destination, '--create-repository', '--json', ...args], { env: ctx.env });
+    const run = await runCli([source, destination, '--create-repository', '--json', ...args], { env });
     const repo = destination.split(/[:@]/)[0];
     return { run, puts: ctx.emu.calls.slice(before).filter((c) => c.call === 'PutImage' && c.repository === repo) };
   }
@@ -98,6 +103,41 @@ describe.skipIf(skip)(`tags${skip ? ` (skipped: ${skip})` : ''}`, () => {
     expect(run.stderr).toContain(`tag "v1" already names ${held} in the immutable repository tags/early; nothing was uploaded (ImageTagAlreadyExistsException)`);
     expect(writesSince(before)).toEqual([]);
     expect(ctx.emu.tags('tags/early')).toEqual({ v1: held });
+  });
+
+  /** The environment with a compression cache of its own, empty: a fresh CI runner. */
+  const freshCache = (): Record<string, string> => ({ ...ctx.env, XDG_CACHE_HOME: mkdtempSync(join(ctx.env.HOME ?? '', 'cache-')) });
+
+  it('refuses a docker-save before compressing or uploading, on a fresh runner, when every tag holds an image with another config', async () => {
+    ctx.emu.createRepository('tags/early-save', 'IMMUTABLE');
+    // The tag holds the arm64 image; the archive is the amd64 one (another config).
+    expect((await push(fixture('oci-index'), 'tags/early-save:v1', '--platform', 'linux/arm64')).run.code).toBe(0);
+    const held = ctx.emu.tags('tags/early-save').v1;
+    const before = ctx.emu.calls.length;
+    const { run } = await pushWith(freshCache(), fixture('docker-archive.tar'), 'tags/early-save:v1');
+    expect(run.code, run.stderr).toBe(11);
+    expect(run.stderr).toContain(`tag "v1" already names ${held} in the immutable repository tags/early-save; nothing was uploaded`);
+    expect(writesSince(before)).toEqual([]);
+    expect(ctx.emu.tags('tags/early-save')).toEqual({ v1: held });
+  });
+
+  it('refuses a docker-save early when the tag holds an index', async () => {
+    ctx.emu.createRepository('tags/early-index', 'IMMUTABLE');
+    expect((await push(fixture('oci-index'), 'tags/early-index:v1')).run.code).toBe(0);
+    const before = ctx.emu.calls.length;
+    const { run } = await pushWith(freshCache(), fixture('docker-archive.tar'), 'tags/early-index:v1');
+    expect(run.code, run.stderr).toBe(11);
+    expect(run.stderr).toMatch(/nothing was uploaded/);
+    expect(writesSince(before)).toEqual([]);
+  });
+
+  it('does not refuse a docker-save on a fresh runner whose tag may hold this very image: it compresses, and PutImage finds it unchanged', async () => {
+    ctx.emu.createRepository('tags/same-save', 'IMMUTABLE');
+    const first = await pushWith(freshCache(), fixture('docker-archive.tar'), 'tags/same-save:v1');
+    expect(first.run.code, first.run.stderr).toBe(0);
+    const { run } = await pushWith(freshCache(), fixture('docker-archive.tar'), 'tags/same-save:v1');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'unchanged', digest: ctx.emu.tags('tags/same-save').v1 });
   });
 
   it('gives a dry run the same refusal (exit 11), so a pipeline can check a tag before building on it', async () => {
