@@ -61,12 +61,12 @@ export async function refuseHeldTags(
 ): Promise<void> {
   if (facts?.tagMutability !== 'IMMUTABLE' || tags.length === 0 || tags.length > IDS_PER_CALL) return;
   const named = await taggedImages(t, tags);
-  const held = tags.flatMap((tag) => {
+  const held = tags.filter((tag) => {
     const image = named.get(tag);
-    return image && !mayBeOurs(image) ? [image] : [];
+    return image !== undefined && !mayBeOurs(image);
   });
   if (held.length < tags.length) return;
   // The same failure as PutImage's refusals give (putUnderTags): no hint of its own.
-  const refusals = held.map((image) => heldTagMessage(t, image.tag ?? '', image.digest));
+  const refusals = held.map((tag) => heldTagMessage(t, tag, named.get(tag)?.digest));
   throw new EcrServiceError('ImageTagAlreadyExistsException', `${refusals.join('; ')}; nothing was uploaded`);
 }

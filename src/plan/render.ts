@@ -3,6 +3,7 @@
  * otherwise layer descriptors get the pushed digest, size and media type, and an index whose
  * children changed gets their new digests and sizes. Children come before their parents.
  */
+import { isObject } from '../image/descriptor.js';
 import { sha256 } from '../image/hashing.js';
 import type { Descriptor, ImageNode, Platform } from '../image/types.js';
 import type { PushPlan } from './plan.js';
@@ -68,14 +69,14 @@ export function renderManifests(plan: PushPlan, sent: ReadonlyMap<string, SentBl
  */
 export function mayRenderAs(root: ImageNode, manifest: string): boolean {
   if (root.kind !== 'manifest') return true;
-  let json: Json & { config?: { digest?: unknown } };
+  let json: unknown;
   try {
-    json = JSON.parse(manifest) as typeof json;
+    json = JSON.parse(manifest);
   } catch {
     return true;
   }
-  if (!json || typeof json !== 'object') return true;
+  if (!isObject(json)) return true;
   if (Array.isArray(json.manifests)) return false;
-  if (typeof json.config?.digest !== 'string' || !Array.isArray(json.layers)) return true;
+  if (!isObject(json.config) || !Array.isArray(json.layers)) return true;
   return json.config.digest === root.config.digest && json.layers.length === root.layers.length;
 }
