@@ -12,7 +12,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { build, type Plugin } from 'esbuild';
 import { thirdPartyLicenses } from './third-party-licenses.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,6 +21,28 @@ const OUT = join(ROOT, 'bundle');
 
 // CommonJS dependencies (commander) call require() for Node's built-in modules.
 const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * Node's built-in modules are loaded with require(), never through an ES module import. Importing
+ * a built-in as an ES module makes Node read every export of it to build the module's namespace,
+ * which runs the lazy getters Node puts on some of them: on Node 22 and 24 `node:http`'s
+ * `WebSocket` getter loads undici, and with it http2, assert, worker_threads and the web streams,
+ * about 45 ms of compiling at every start of a push (the SDK's HTTP handler imports `node:http`).
+ * require() returns the module object without reading its exports.
+ */
+const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
+const builtinsByRequire: Plugin = {
+  name: 'builtins-by-require',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: BUILTIN }, (args) =>
+      args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin' },
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 rmSync(OUT, { recursive: true, force: true });
 const { metafile } = await build({
@@ -39,6 +62,7 @@ const { metafile } = await build({
   minifySyntax: true,
   legalComments: 'none',
   metafile: true,
+  plugins: [builtinsByRequire],
   logLevel: 'warning',
 });
 writeFileSync(join(OUT, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(metafile, ROOT));

@@ -2,6 +2,9 @@
  * What the bundled CLI (bin/ecr-push.js → bundle/) loads: `--version` and `--help` none of the AWS
  * SDK and not Node's crypto, a request with environment credentials the SDK but none of the other
  * credential providers' clients (SSO, STS), and the bundle no ECR command ecr-push never sends.
+ * Node's built-in modules are loaded with require(), so none of them is read whole: a request
+ * loads neither Node's diagnostic report (a getter of `process`) nor, on Node 22 and later, undici
+ * (`node:http`'s `WebSocket` getter), each of which costs every push start-up time.
  * Each run records the modules it loaded; the bundle files' text is searched.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -40,7 +43,7 @@ describe.skipIf(skip)(`start-up of the bundled CLI${skip ? ` (skipped: ${skip})`
     }
   });
 
-  it('a request with environment credentials loads the SDK, and no SSO or STS client', async () => {
+  it('a request with environment credentials loads the SDK, no SSO or STS client, and reads no built-in module whole', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const { run, builtins, code } = await runRecording(['tag', 'app:v1', 'stable', '--endpoint-url', endpoint, '--max-attempts', '1'], {
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1',
@@ -54,10 +57,20 @@ describe.skipIf(skip)(`start-up of the bundled CLI${skip ? ` (skipped: ${skip})`
       expect(code).not.toContain(other);
     }
     expect(builtins).toContain('node:crypto');
+    expect(builtins).toContain('node:http');
+    for (const unread of ['node:internal/process/report', 'node:internal/deps/undici/undici', 'node:http2']) expect(builtins).not.toContain(unread);
     // The ECR client is bundled with the commands ecr-push sends, not the other fifty-odd.
     for (const sent of ['PutImageCommand', 'UploadLayerPartCommand']) expect(everything).toContain(sent);
     for (const never of ['StartImageScanCommand', 'DeleteRepositoryCommand', 'PutLifecyclePolicyCommand']) {
       expect(everything).not.toContain(never);
+    }
+  });
+
+  it('the bundle imports no built-in module as an ES module (Node would read each one whole)', () => {
+    for (const file of readdirSync(BUNDLE).filter((f) => f.endsWith('.js'))) {
+      const imports = readFileSync(join(BUNDLE, file), 'utf8').match(/(?:from|import\()\s*["'](?:node:)?[a-z_/0-9]+["']/g) ?? [];
+      // The one allowed: node:module, for the createRequire that loads all the others.
+      expect(imports.filter((i) => !/["']node:module["']$/.test(i)), file).toEqual([]);
     }
   });
 });
