@@ -1,4 +1,5 @@
 /** Benchmark sizes, from environment variables so a quick run with small images is possible. */
+import { existsSync } from 'node:fs';
 
 export interface BenchConfig {
   /** Size of each side-by-side image (4 layers), MiB. BENCH_SIZE_MIB, default 1024. */
@@ -11,6 +12,11 @@ export interface BenchConfig {
   latencyLayerMiB: number;
   /** Data per kind for the in-process gzip throughput, MiB. BENCH_GZIP_MIB, default 128. */
   gzipMiB: number;
+  /**
+   * Further Node binaries to measure start-up and re-push with, besides the one running the bench
+   * (BENCH_NODES, paths separated by ":"); default none.
+   */
+  otherNodes: string[];
   /** Sections to run (BENCH_ONLY, comma-separated); default all. */
   sections: Set<Section>;
 }
@@ -26,6 +32,14 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return n;
 }
 
+function nodePaths(raw: string): string[] {
+  const paths = raw.split(':').filter(Boolean);
+  for (const p of paths) {
+    if (!existsSync(p)) throw new Error(`BENCH_NODES: no such file "${p}"`);
+  }
+  return paths;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const only = (env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of only) {
@@ -37,6 +51,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     runs: positiveInt(env, 'BENCH_RUNS', 3),
     latencyLayerMiB: positiveInt(env, 'BENCH_LATENCY_LAYER_MIB', 64),
     gzipMiB: positiveInt(env, 'BENCH_GZIP_MIB', 128),
+    otherNodes: nodePaths(env.BENCH_NODES ?? ''),
     sections: new Set((only.length > 0 ? only : SECTIONS) as Section[]),
   };
 }

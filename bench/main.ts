@@ -13,7 +13,7 @@ import { gzipSpeeds } from './gzip-speed.js';
 import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
 import { machineLines, renderReport, type Report } from './report.js';
-import { benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, startEnvs, type Tuning } from './tools.js';
+import { benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, starters, type Tuning } from './tools.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -109,9 +109,9 @@ async function repush(cfg: BenchConfig, report: Report): Promise<void> {
     try {
       log(`re-push of an unchanged ${form}`);
       await ecrPush(target, source, 'repush');
-      for (const env of startEnvs()) {
-        const [again, noop] = await alternate(Math.max(5, cfg.runs), () => ecrPush(target, source, 'repush', 'default', env), () => nodeNoop(env));
-        report.repush.push({ form, env, sizeMiB: cfg.sizeMiB, seconds: again.wall, nodeNoop: noop.wall });
+      for (const starter of starters(cfg.otherNodes)) {
+        const [again, noop] = await alternate(Math.max(5, cfg.runs), () => ecrPush(target, source, 'repush', 'default', starter), () => nodeNoop(starter));
+        report.repush.push({ form, env: starter.env, node: starter.nodeVersion, sizeMiB: cfg.sizeMiB, seconds: again.wall, nodeNoop: noop.wall });
       }
     } finally {
       await target.stop();
@@ -119,11 +119,11 @@ async function repush(cfg: BenchConfig, report: Report): Promise<void> {
   }
 }
 
-async function startup(report: Report): Promise<void> {
+async function startup(cfg: BenchConfig, report: Report): Promise<void> {
   log('start-up: ecr-push --version against node -e 0');
-  for (const env of startEnvs()) {
-    const [version, noop] = await alternate(9, () => ecrPushVersion(env), () => nodeNoop(env));
-    report.startup.push({ env, version, nodeNoop: noop });
+  for (const starter of starters(cfg.otherNodes)) {
+    const [version, noop] = await alternate(9, () => ecrPushVersion(starter), () => nodeNoop(starter));
+    report.startup.push({ env: starter.env, node: starter.nodeVersion, version, nodeNoop: noop });
   }
 }
 
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   }
   if (cfg.sections.has('side-by-side')) await sideBySide(cfg, report);
   if (cfg.sections.has('repush')) await repush(cfg, report);
-  if (cfg.sections.has('startup')) await startup(report);
+  if (cfg.sections.has('startup')) await startup(cfg, report);
   if (cfg.sections.has('rss')) await rss(cfg, report);
   if (cfg.sections.has('latency')) await latency(cfg, report);
   const text = renderReport(report);

@@ -1,4 +1,5 @@
 /** The two pushers under test, each against a fresh destination per run. */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEmulatorProcess, type BenchEmulator } from './emulator-process.js';
@@ -55,8 +56,23 @@ export const benchRepository = (repo: string): string => `bench/${repo}`;
 export type StartEnv = 'inherited' | 'no-extra-ca';
 
 /** The environments to measure start-up in: both when NODE_EXTRA_CA_CERTS is set, else the one. */
-export function startEnvs(): StartEnv[] {
+function startEnvs(): StartEnv[] {
   return process.env.NODE_EXTRA_CA_CERTS ? ['inherited', 'no-extra-ca'] : ['inherited'];
+}
+
+/** How a start-up-bound run starts: which Node binary (and its version), in which environment. */
+export interface Starter {
+  node: string;
+  nodeVersion: string;
+  env: StartEnv;
+}
+
+const DEFAULT_STARTER: Starter = { node: process.execPath, nodeVersion: process.version, env: 'inherited' };
+
+/** Every Node binary to measure start-up with (the running one first), in each environment. */
+export function starters(otherNodes: string[]): Starter[] {
+  const nodes = [process.execPath, ...otherNodes].map((node) => ({ node, nodeVersion: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim() }));
+  return nodes.flatMap((n) => startEnvs().map((env) => ({ ...n, env })));
 }
 
 function envFor(startEnv: StartEnv): NodeJS.ProcessEnv {
@@ -66,9 +82,9 @@ function envFor(startEnv: StartEnv): NodeJS.ProcessEnv {
 }
 
 /** `ecr-push push <source> bench/<repo>:latest` against the target, measured. */
-export function ecrPush(target: PushTarget, source: string, repo: string, tuning: Tuning = 'default', startEnv: StartEnv = 'inherited'): Promise<Sample> {
-  const { GLIBC_TUNABLES: _ignored, ...env } = envFor(startEnv);
-  return measure(process.execPath, [CLI, 'push', source, `${benchRepository(repo)}:latest`, '--create-repository', '--quiet'], {
+export function ecrPush(target: PushTarget, source: string, repo: string, tuning: Tuning = 'default', starter: Starter = DEFAULT_STARTER): Promise<Sample> {
+  const { GLIBC_TUNABLES: _ignored, ...env } = envFor(starter.env);
+  return measure(starter.node, [CLI, 'push', source, `${benchRepository(repo)}:latest`, '--create-repository', '--quiet'], {
     env: {
       ...env,
       ...(tuning === 'huge-pages' ? { GLIBC_TUNABLES: HUGE_PAGES_TUNABLE } : {}),
@@ -93,12 +109,12 @@ export async function skopeoCopy(workDir: string, source: string, repo: string):
 }
 
 /** `ecr-push --version` and `node -e 0`: start-up cost alone. */
-export function ecrPushVersion(startEnv: StartEnv = 'inherited'): Promise<Sample> {
-  return measure(process.execPath, [CLI, '--version'], { env: envFor(startEnv) });
+export function ecrPushVersion(starter: Starter): Promise<Sample> {
+  return measure(starter.node, [CLI, '--version'], { env: envFor(starter.env) });
 }
 
-export function nodeNoop(startEnv: StartEnv = 'inherited'): Promise<Sample> {
-  return measure(process.execPath, ['-e', '0'], { env: envFor(startEnv) });
+export function nodeNoop(starter: Starter): Promise<Sample> {
+  return measure(starter.node, ['-e', '0'], { env: envFor(starter.env) });
 }
 
 /** One sha256 pass over the files, as the floor for any pusher that must read them. */
