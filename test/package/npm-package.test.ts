@@ -156,7 +156,7 @@ describe.skipIf(skip)('the npm package', () => {
     expect(names!.split(',')).toEqual(expect.arrayContaining(['push', 'retag', 'inspect', 'EXIT_CODES']));
   });
 
-  it('runs on Node 22 as well, caching compiled code in the temp dir and never in the package', async () => {
+  it('runs on Node 22 as well, caching compiled code in the temp dir and never in the package, and loading no undici', async () => {
     const nodeDir = join(work, 'node22');
     await npm(['install', '--prefix', nodeDir, '--no-save', '--no-audit', '--no-fund', 'node@22'], work);
     const node22 = join(nodeDir, 'node_modules', '.bin', 'node');
@@ -172,6 +172,16 @@ describe.skipIf(skip)('the npm package', () => {
     expect(JSON.parse(res.stdout).status).toBe('pushed');
     expect(await readdir(packageDir(), { recursive: true })).toEqual(filesBefore);
     expect(await readdir(tmp)).toEqual(['node-compile-cache']);
+    // Read whole as an ES module, node:http makes Node 22 load undici (its WebSocket getter) and
+    // with it http2 and the web streams at every push: the bundle loads built-ins by require().
+    const loads = join(work, 'node22-loads.txt');
+    const again = await runFrom(node22, [script, 'push', fixture('oci-layout'), 'pkg/app:node22'], {
+      TMPDIR: tmp, NODE_OPTIONS: `--import="${join(REPO_ROOT, 'test', 'cli', 'record-loads.mjs')}"`, ECR_PUSH_TEST_LOADS: loads,
+    });
+    expect(again.code, again.stderr).toBe(0);
+    const loaded = (await readFile(loads, 'utf8')).split('\n');
+    expect(loaded).toContain('node:http');
+    for (const unread of ['node:internal/deps/undici/undici', 'node:http2']) expect(loaded).not.toContain(unread);
   }, 300_000);
 
   it('the GitHub Action writes digest and image-uri to GITHUB_OUTPUT', async () => {
