@@ -13,7 +13,7 @@ import { gzipSpeeds } from './gzip-speed.js';
 import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
 import { machineLines, renderReport, type Report } from './report.js';
-import { benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, starters, type Tuning } from './tools.js';
+import { benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, starters, type Starter, type Tuning } from './tools.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -46,10 +46,10 @@ async function alternate(runs: number, a: () => Promise<Sample>, b: () => Promis
  * one; that repository is removed afterwards, as skopeo's registry storage is, so no run's blobs
  * are written back to disk while a later run is measured.
  */
-async function freshPush(source: string, repo: string, tuning: Tuning = 'default', running?: BenchEmulator): Promise<Sample> {
+async function freshPush(source: string, repo: string, tuning: Tuning = 'default', running?: BenchEmulator, starter?: Starter): Promise<Sample> {
   const target = await freshTarget(WORK, running);
   try {
-    return await ecrPush(target, source, repo, tuning);
+    return await ecrPush(target, source, repo, tuning, starter);
   } finally {
     await target.stop();
     await running?.removeRepository(benchRepository(repo));
@@ -66,11 +66,14 @@ function image(name: string, kind: 'noise' | 'text', totalMiB: number, layers = 
 async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
   log(`writing ${cfg.sizeMiB} MiB into memory idle for a while, and into memory just freed`);
   report.freshMemory = await freshMemoryCost(WORK, cfg.sizeMiB);
+  // ecr-push on each further Node as installed; the emulator stays on the bench's Node.
+  const others = starters(cfg.otherNodes).filter((st) => st.env === 'inherited' && st.node !== process.execPath);
   for (const kind of ['noise', 'text'] as const) {
     const img = await image(`${kind}-${cfg.sizeMiB}`, kind, cfg.sizeMiB);
     for (const form of ['layout', 'archive'] as const) {
       const ours: Sample[] = [];
       const oursHuge: Sample[] = [];
+      const oursOn = others.map(() => [] as Sample[]);
       const theirs: Sample[] = [];
       const src = form === 'layout' ? img.layout : img.archive;
       const skopeoSrc = form === 'layout' ? `oci:${img.layout}:bench` : `docker-archive:${img.archive}`;
@@ -89,6 +92,9 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
           log(`${kind} ${form}: run ${i + 1}/${cfg.runs}`);
           ours.push(await warm(() => freshPush(src, `${kind}-${form}-${i}`, 'default', emulator)));
           oursHuge.push(await warm(() => freshPush(src, `${kind}-${form}-${i}-huge`, 'huge-pages', emulator)));
+          for (const [j, st] of others.entries()) {
+            oursOn[j]!.push(await warm(() => freshPush(src, `${kind}-${form}-${i}-node-${j}`, 'default', emulator, st)));
+          }
           theirs.push(await warm(() => skopeoCopy(WORK, skopeoSrc, `${kind}-${form}`)));
         }
       } finally {
@@ -98,6 +104,9 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
       const skopeo = medianSample(theirs);
       report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'default', ours: medianSample(ours), skopeo, floor });
       report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'huge-pages', ours: medianSample(oursHuge), skopeo, floor });
+      for (const [j, st] of others.entries()) {
+        report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'default', node: st.nodeVersion, ours: medianSample(oursOn[j]!), skopeo, floor });
+      }
     }
   }
 }

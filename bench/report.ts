@@ -13,6 +13,8 @@ export interface SideBySideRow {
   sizeMiB: number;
   /** How ecr-push ran; the skopeo and floor samples are shared by both rows of a case. */
   tuning: Tuning;
+  /** Set when ecr-push ran on another Node than the bench's (BENCH_NODES). */
+  node?: string;
   ours: Sample;
   skopeo: Sample;
   floor: Sample;
@@ -68,7 +70,7 @@ function sideBySideTable(rows: SideBySideRow[]): string[] {
     const target = r.form === 'layout'
       ? `wall ≤ 0.6 and CPU ≤ 0.6: ${verdict(wall <= 0.6 && cpu <= 0.6)}`
       : `wall ≤ 1.0: ${verdict(wall <= 1.0)}`;
-    const label = `${r.sizeMiB} MiB ${r.kind}, ${FORM[r.form]}${r.tuning === 'huge-pages' ? `, \`GLIBC_TUNABLES=${HUGE_PAGES_TUNABLE}\`` : ''}`;
+    const label = `${r.sizeMiB} MiB ${r.kind}, ${FORM[r.form]}${r.tuning === 'huge-pages' ? `, \`GLIBC_TUNABLES=${HUGE_PAGES_TUNABLE}\`` : ''}${r.node ? `, ecr-push on Node ${r.node}` : ''}`;
     out.push(`| ${label} | ${s(r.ours.wall)} | ${s(r.skopeo.wall)} | ${wall.toFixed(2)} | ${s(r.ours.cpu)} | ${s(r.skopeo.cpu)} | ${cpu.toFixed(2)} | ${server(r.ours)} | ${server(r.skopeo)} | ${mib(r.ours.rssMiB)} | ${mib(r.skopeo.rssMiB)} | ${s(r.floor.wall)} | ${target} |`);
   }
   return out;
