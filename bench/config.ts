@@ -13,8 +13,8 @@ export interface BenchConfig {
   /** Data per kind for the in-process gzip throughput, MiB. BENCH_GZIP_MIB, default 128. */
   gzipMiB: number;
   /**
-   * Further Node binaries to measure start-up and re-push with, besides the one running the bench
-   * (BENCH_NODES, paths separated by ":"); default none.
+   * Further Node binaries to run ecr-push on in the side-by-side, re-push and start-up sections,
+   * besides the one running the bench (BENCH_NODES, paths separated by ":"); default none.
    */
   otherNodes: string[];
   /** Sections to run (BENCH_ONLY, comma-separated); default all. */
