@@ -13,7 +13,7 @@ import { gzipSpeeds } from './gzip-speed.js';
 import { ensureImage, type BenchImage, type ImageRecipe } from './images.js';
 import { medianSample, type Sample } from './measure.js';
 import { machineLines, renderReport, type Report } from './report.js';
-import { benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, starters, type Starter, type Tuning } from './tools.js';
+import { asInstalled, benchNodes, benchRepository, ecrPush, ecrPushVersion, freshTarget, nodeNoop, sha256Floor, skopeoCopy, starters, type BenchNode, type Starter, type Tuning } from './tools.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -63,17 +63,17 @@ function image(name: string, kind: 'noise' | 'text', totalMiB: number, layers = 
   });
 }
 
-async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
+async function sideBySide(cfg: BenchConfig, nodes: BenchNode[], report: Report): Promise<void> {
   log(`writing ${cfg.sizeMiB} MiB into memory idle for a while, and into memory just freed`);
   report.freshMemory = await freshMemoryCost(WORK, cfg.sizeMiB);
   // ecr-push on each further Node as installed; the emulator stays on the bench's Node.
-  const others = starters(cfg.otherNodes).filter((st) => st.env === 'inherited' && st.node !== process.execPath);
+  const others = nodes.slice(1).map(asInstalled);
   for (const kind of ['noise', 'text'] as const) {
     const img = await image(`${kind}-${cfg.sizeMiB}`, kind, cfg.sizeMiB);
     for (const form of ['layout', 'archive'] as const) {
       const ours: Sample[] = [];
       const oursHuge: Sample[] = [];
-      const oursOn = others.map(() => [] as Sample[]);
+      const oursOn = others.map((starter) => ({ starter, samples: [] as Sample[] }));
       const theirs: Sample[] = [];
       const src = form === 'layout' ? img.layout : img.archive;
       const skopeoSrc = form === 'layout' ? `oci:${img.layout}:bench` : `docker-archive:${img.archive}`;
@@ -92,8 +92,8 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
           log(`${kind} ${form}: run ${i + 1}/${cfg.runs}`);
           ours.push(await warm(() => freshPush(src, `${kind}-${form}-${i}`, 'default', emulator)));
           oursHuge.push(await warm(() => freshPush(src, `${kind}-${form}-${i}-huge`, 'huge-pages', emulator)));
-          for (const [j, st] of others.entries()) {
-            oursOn[j]!.push(await warm(() => freshPush(src, `${kind}-${form}-${i}-node-${j}`, 'default', emulator, st)));
+          for (const [j, on] of oursOn.entries()) {
+            on.samples.push(await warm(() => freshPush(src, `${kind}-${form}-${i}-node-${j}`, 'default', emulator, on.starter)));
           }
           theirs.push(await warm(() => skopeoCopy(WORK, skopeoSrc, `${kind}-${form}`)));
         }
@@ -104,21 +104,21 @@ async function sideBySide(cfg: BenchConfig, report: Report): Promise<void> {
       const skopeo = medianSample(theirs);
       report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'default', ours: medianSample(ours), skopeo, floor });
       report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'huge-pages', ours: medianSample(oursHuge), skopeo, floor });
-      for (const [j, st] of others.entries()) {
-        report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'default', node: st.nodeVersion, ours: medianSample(oursOn[j]!), skopeo, floor });
+      for (const { starter, samples } of oursOn) {
+        report.sideBySide.push({ kind, form, sizeMiB: cfg.sizeMiB, tuning: 'default', node: starter.nodeVersion, ours: medianSample(samples), skopeo, floor });
       }
     }
   }
 }
 
-async function repush(cfg: BenchConfig, report: Report): Promise<void> {
+async function repush(cfg: BenchConfig, nodes: BenchNode[], report: Report): Promise<void> {
   const img = await image(`noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
   for (const [form, source] of [['archive', img.archive], ['layout', img.layout]] as const) {
     const target = await freshTarget(WORK);
     try {
       log(`re-push of an unchanged ${form}`);
       await ecrPush(target, source, 'repush');
-      for (const starter of starters(cfg.otherNodes)) {
+      for (const starter of starters(nodes)) {
         const [again, noop] = await alternate(Math.max(5, cfg.runs), () => ecrPush(target, source, 'repush', 'default', starter), () => nodeNoop(starter));
         report.repush.push({ form, env: starter.env, node: starter.nodeVersion, sizeMiB: cfg.sizeMiB, seconds: again.wall, nodeNoop: noop.wall });
       }
@@ -128,9 +128,9 @@ async function repush(cfg: BenchConfig, report: Report): Promise<void> {
   }
 }
 
-async function startup(cfg: BenchConfig, report: Report): Promise<void> {
+async function startup(nodes: BenchNode[], report: Report): Promise<void> {
   log('start-up: ecr-push --version against node -e 0');
-  for (const starter of starters(cfg.otherNodes)) {
+  for (const starter of starters(nodes)) {
     const [version, noop] = await alternate(9, () => ecrPushVersion(starter), () => nodeNoop(starter));
     report.startup.push({ env: starter.env, node: starter.nodeVersion, version, nodeNoop: noop });
   }
@@ -176,9 +176,10 @@ async function main(): Promise<void> {
     log(`gzip encoder throughput on ${cfg.gzipMiB} MiB of each kind`);
     report.gzip = { mib: cfg.gzipMiB, rows: await gzipSpeeds(cfg.gzipMiB) };
   }
-  if (cfg.sections.has('side-by-side')) await sideBySide(cfg, report);
-  if (cfg.sections.has('repush')) await repush(cfg, report);
-  if (cfg.sections.has('startup')) await startup(cfg, report);
+  const nodes = benchNodes(cfg.otherNodes);
+  if (cfg.sections.has('side-by-side')) await sideBySide(cfg, nodes, report);
+  if (cfg.sections.has('repush')) await repush(cfg, nodes, report);
+  if (cfg.sections.has('startup')) await startup(nodes, report);
   if (cfg.sections.has('rss')) await rss(cfg, report);
   if (cfg.sections.has('latency')) await latency(cfg, report);
   const text = renderReport(report);

@@ -60,18 +60,30 @@ function startEnvs(): StartEnv[] {
   return process.env.NODE_EXTRA_CA_CERTS ? ['inherited', 'no-extra-ca'] : ['inherited'];
 }
 
-/** How a start-up-bound run starts: which Node binary (and its version), in which environment. */
-export interface Starter {
+/** A Node binary ecr-push runs on, and its version. */
+export interface BenchNode {
   node: string;
   nodeVersion: string;
+}
+
+const BENCH_NODE: BenchNode = { node: process.execPath, nodeVersion: process.version };
+
+/** The bench's own Node first, then the further ones (BENCH_NODES), each asked its version once. */
+export function benchNodes(otherNodes: string[]): BenchNode[] {
+  const others = otherNodes.map((node) => ({ node, nodeVersion: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim() }));
+  return [BENCH_NODE, ...others];
+}
+
+/** How ecr-push is started: on which Node, in which environment. */
+export interface Starter extends BenchNode {
   env: StartEnv;
 }
 
-const DEFAULT_STARTER: Starter = { node: process.execPath, nodeVersion: process.version, env: 'inherited' };
+/** A Node as installed: in the environment the bench inherited. */
+export const asInstalled = (n: BenchNode): Starter => ({ ...n, env: 'inherited' });
 
-/** Every Node binary to measure start-up with (the running one first), in each environment. */
-export function starters(otherNodes: string[]): Starter[] {
-  const nodes = [process.execPath, ...otherNodes].map((node) => ({ node, nodeVersion: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim() }));
+/** Each Node in each start-up environment. */
+export function starters(nodes: BenchNode[]): Starter[] {
   return nodes.flatMap((n) => startEnvs().map((env) => ({ ...n, env })));
 }
 
@@ -82,7 +94,7 @@ function envFor(startEnv: StartEnv): NodeJS.ProcessEnv {
 }
 
 /** `ecr-push push <source> bench/<repo>:latest` against the target, measured. */
-export function ecrPush(target: PushTarget, source: string, repo: string, tuning: Tuning = 'default', starter: Starter = DEFAULT_STARTER): Promise<Sample> {
+export function ecrPush(target: PushTarget, source: string, repo: string, tuning: Tuning = 'default', starter: Starter = asInstalled(BENCH_NODE)): Promise<Sample> {
   const { GLIBC_TUNABLES: _ignored, ...env } = envFor(starter.env);
   return measure(starter.node, [CLI, 'push', source, `${benchRepository(repo)}:latest`, '--create-repository', '--quiet'], {
     env: {

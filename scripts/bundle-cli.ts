@@ -12,7 +12,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtinModules } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { build, type Plugin } from 'esbuild';
 import { thirdPartyLicenses } from './third-party-licenses.js';
 
@@ -30,13 +30,13 @@ const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:mod
  * about 45 ms of compiling at every start of a push (the SDK's HTTP handler imports `node:http`).
  * require() returns the module object without reading its exports.
  */
-const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
 const builtinsByRequire: Plugin = {
   name: 'builtins-by-require',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: BUILTIN }, (args) =>
-      args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin' },
-    );
+    pluginBuild.onResolve({ filter: /^[a-z]/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined;
+      return args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin' };
+    });
     pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',

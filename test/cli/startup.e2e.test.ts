@@ -12,17 +12,17 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../helpers/scratch.js';
+import { loadRecording } from './load-recording.js';
 import { cleanEnv, closedPort, notBuilt, removeHomes, repoRoot, runCli, type CliRun } from './run-cli.js';
 
 const skip = notBuilt();
-const RECORDER = fileURLToPath(new URL('./record-loads.mjs', import.meta.url));
 const BUNDLE = join(repoRoot, 'bundle');
 
 /** Run the CLI; resolves with the run and the text of every bundle file it loaded. */
 async function runRecording(args: string[], env: Record<string, string> = {}): Promise<{ run: CliRun; files: string[]; builtins: string[]; code: string }> {
-  const list = join(scratchDir('ecr-push-loads'), 'loaded.txt');
-  const run = await runCli(args, { env: cleanEnv({ ...env, NODE_OPTIONS: `--import="${RECORDER}"`, ECR_PUSH_TEST_LOADS: list }) });
-  const loaded = readFileSync(list, 'utf8').split('\n');
+  const recording = loadRecording(scratchDir('ecr-push-loads'));
+  const run = await runCli(args, { env: cleanEnv({ ...env, ...recording.env }) });
+  const loaded = recording.loaded();
   const files = loaded.filter((u) => u.startsWith(`${pathToFileURL(BUNDLE).href}/`));
   const builtins = loaded.filter((u) => u.startsWith('node:'));
   return { run, files, builtins, code: files.map((u) => readFileSync(fileURLToPath(u), 'utf8')).join('\n') };

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
+import { loadRecording } from '../cli/load-recording.js';
 import { cliMissing, isolatedEnv } from '../helpers/cli.js';
 import { REPO_ROOT, fixture } from '../helpers/paths.js';
 import { actionRunScript } from './action-script.js';
@@ -174,12 +175,10 @@ describe.skipIf(skip)('the npm package', () => {
     expect(await readdir(tmp)).toEqual(['node-compile-cache']);
     // Read whole as an ES module, node:http makes Node 22 load undici (its WebSocket getter) and
     // with it http2 and the web streams at every push: the bundle loads built-ins by require().
-    const loads = join(work, 'node22-loads.txt');
-    const again = await runFrom(node22, [script, 'push', fixture('oci-layout'), 'pkg/app:node22'], {
-      TMPDIR: tmp, NODE_OPTIONS: `--import="${join(REPO_ROOT, 'test', 'cli', 'record-loads.mjs')}"`, ECR_PUSH_TEST_LOADS: loads,
-    });
+    const recording = loadRecording(work);
+    const again = await runFrom(node22, [script, 'push', fixture('oci-layout'), 'pkg/app:node22'], { TMPDIR: tmp, ...recording.env });
     expect(again.code, again.stderr).toBe(0);
-    const loaded = (await readFile(loads, 'utf8')).split('\n');
+    const loaded = recording.loaded();
     expect(loaded).toContain('node:http');
     for (const unread of ['node:internal/deps/undici/undici', 'node:http2']) expect(loaded).not.toContain(unread);
   }, 300_000);
