@@ -9,7 +9,7 @@
  * readable). bundle/ sits one level under the package root like dist/, so `../package.json` (the
  * version) resolves the same from either. The library (dist/index.js) is not bundled.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isBuiltin } from 'node:module';
@@ -44,6 +44,24 @@ const builtinsByRequire: Plugin = {
   },
 };
 
+/**
+ * commander loads `node:child_process` when it is loaded, for executable subcommands (`git-foo`
+ * style), which ecr-push does not have: 3 ms of every start. Its one use, `childProcess.spawn`,
+ * now loads the module when called. The build fails if commander's line changes.
+ */
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const commanderSpawnOnUse: Plugin = {
+  name: 'commander-spawn-on-use',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(COMMANDER_CHILD_PROCESS)) throw new Error(`${args.path} no longer has: ${COMMANDER_CHILD_PROCESS}`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: source.replace(COMMANDER_CHILD_PROCESS, lazy), loader: 'js' };
+    });
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 const { metafile } = await build({
   absWorkingDir: ROOT,
@@ -62,7 +80,7 @@ const { metafile } = await build({
   minifySyntax: true,
   legalComments: 'none',
   metafile: true,
-  plugins: [builtinsByRequire],
+  plugins: [builtinsByRequire, commanderSpawnOnUse],
   logLevel: 'warning',
 });
 writeFileSync(join(OUT, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(metafile, ROOT));

@@ -344,8 +344,7 @@ export async function main(argv: string[]): Promise<number> {
   const { runInvocation, reportFailure } = await import('./report/run.js');
   try {
     const invocation = await parseArgs(argv);
-    if (invocation?.command === 'push') keepYoungGenerationSmall();
-    return invocation === undefined ? 0 : await runInvocation(invocation, controller);
+    return invocation === undefined ? 0 : await runInvocation(invocation, controller, keepYoungGenerationSmall);
   } catch (err) {
     const [first, second] = argv;
     const command = first === 'inspect' || first === 'tag' ? first : 'push';

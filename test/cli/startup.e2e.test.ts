@@ -4,13 +4,16 @@
  * credential providers' clients (SSO, STS), and the bundle no ECR command ecr-push never sends.
  * Node's built-in modules are loaded with require(), so none of them is read whole: a request
  * loads neither Node's diagnostic report (a getter of `process`) nor, on Node 22 and later, undici
- * (`node:http`'s `WebSocket` getter), each of which costs every push start-up time.
+ * (`node:http`'s `WebSocket` getter), each of which costs every push start-up time. Nor does a
+ * push load what it does not use: `node:child_process` (commander's, for executable subcommands)
+ * never, `node:v8` (the young-generation setting) only once a blob is uploaded.
  * Each run records the modules it loaded; the bundle files' text is searched.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../emulator/index.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { loadRecording } from './load-recording.js';
 import { cleanEnv, closedPort, notBuilt, removeHomes, repoRoot, runCli, type CliRun } from './run-cli.js';
@@ -63,6 +66,26 @@ describe.skipIf(skip)(`start-up of the bundled CLI${skip ? ` (skipped: ${skip})`
     for (const sent of ['PutImageCommand', 'UploadLayerPartCommand']) expect(everything).toContain(sent);
     for (const never of ['StartImageScanCommand', 'DeleteRepositoryCommand', 'PutLifecyclePolicyCommand']) {
       expect(everything).not.toContain(never);
+    }
+  });
+
+  it('a push loads node:v8 only when it uploads, and node:child_process never: a re-push loads neither', async () => {
+    const emu = await startEmulator();
+    try {
+      emu.createRepository('startup/app');
+      const args = [join(repoRoot, 'fixtures', 'oci-layout'), 'startup/app:v1'];
+      const first = await runRecording(args, emu.env);
+      expect(first.run.code, first.run.stderr).toBe(0);
+      expect(first.run.stderr).toMatch(/^uploaded sha256:/m);
+      expect(first.builtins).toContain('node:v8');
+      const again = await runRecording(args, emu.env);
+      expect(again.run.code, again.run.stderr).toBe(0);
+      expect(again.run.stderr).not.toMatch(/^uploaded sha256:/m);
+      expect(again.builtins).toContain('node:crypto');
+      for (const unused of ['node:v8', 'node:child_process']) expect(again.builtins).not.toContain(unused);
+      expect(first.builtins).not.toContain('node:child_process');
+    } finally {
+      await emu.stop();
     }
   });
 
