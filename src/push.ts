@@ -15,8 +15,8 @@ import { chooseRegistryId, chooseTags, foreignHostNote, imageUri, parseReference
 import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
-import { createRepository, putUnderTags } from './ecr/images.js';
-import { describeRepository, refuseHeldTags } from './ecr/repository.js';
+import { createRepository, putUnderTags, type StoredImage } from './ecr/images.js';
+import { describeRepository, IDS_PER_CALL, refuseHeldTags, taggedImages } from './ecr/repository.js';
 import { errorName, type Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
@@ -39,6 +39,15 @@ interface Tally {
   uploaded: number;
   skipped: number;
   bytesUploaded: number;
+}
+
+/** How the manifests ended: put (or found unchanged) and what ECR said of them. */
+interface Outcome {
+  /** The manifests as ECR holds them, children first. */
+  rendered: RenderedManifest[];
+  pushed: boolean;
+  /** The registry (account) ECR said holds the image. */
+  registryId?: string;
 }
 
 /**
@@ -117,18 +126,45 @@ async function sendAllBlobs(
   return sent;
 }
 
+/** The tags a manifest is put under: the root under each tag (or untagged), a child by digest alone. */
+function tagsFor(m: RenderedManifest, tags: string[]): (string | undefined)[] {
+  return m.isRoot && tags.length > 0 ? tags : [undefined];
+}
+
+function reportManifest(onEvent: EventSink, m: RenderedManifest, tag: string | undefined, status: 'pushed' | 'unchanged'): void {
+  onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, status, ...(tag !== undefined ? { tag } : {}) });
+}
+
 /** Put every manifest, children by digest first, then the root once per tag (or untagged). */
 async function putManifests(t: Transport, rendered: RenderedManifest[], tags: string[]): Promise<{ pushed: boolean; registryId?: string }> {
   let pushed = false;
   let registryId: string | undefined;
   for (const m of rendered) {
-    await putUnderTags(t, m, m.isRoot && tags.length > 0 ? tags : [undefined], (tag, { status, registryId: stored }) => {
+    await putUnderTags(t, m, tagsFor(m, tags), (tag, { status, registryId: stored }) => {
       pushed ||= status === 'pushed';
       registryId ??= stored;
-      t.onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, status, ...(tag !== undefined ? { tag } : {}) });
+      reportManifest(t.onEvent, m, tag, status);
     });
   }
   return registryId ? { pushed, registryId } : { pushed };
+}
+
+/**
+ * When every tag already names the image and ECR has every blob, the push is done: each blob and
+ * manifest is reported unchanged, with no further request. Undefined when the push must go on.
+ */
+function alreadyTagged(
+  plan: PushPlan, rendered: RenderedManifest[], tags: string[], named: ReadonlyMap<string, StoredImage>,
+  present: BlobsInEcr, cache: CompressionCache, onEvent: EventSink, tally: Tally,
+): Outcome | undefined {
+  const digest = rootOf(rendered).digest;
+  if (tags.length === 0 || !tags.every((tag) => named.get(tag)?.digest === digest)) return undefined;
+  const there = plan.blobs.map((blob) => alreadyInEcr(blob, cache, present));
+  if (there.some((b) => b === undefined)) return undefined;
+  plan.blobs.forEach((blob, i) => reportSkipped(blob, there[i] as SentBlob, tally, onEvent));
+  for (const m of rendered) for (const tag of tagsFor(m, tags)) reportManifest(onEvent, m, tag, 'unchanged');
+  const registryId = named.get(tags[0] as string)?.registryId;
+  return { rendered, pushed: false, ...(registryId ? { registryId } : {}) };
 }
 
 function dryRunReport(plan: PushPlan, present: BlobsInEcr, cache: CompressionCache, onEvent: EventSink, tally: Tally): void {
@@ -202,6 +238,22 @@ async function findPresent(t: Transport, plan: PushPlan, cache: CompressionCache
   }
 }
 
+/** Upload what ECR lacks, then put the manifests; the compression cache is saved whatever happens. */
+async function sendAndPut(
+  t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: { trusted: CompressionCache; save(): Promise<void> },
+  tags: string[], wantedDigest: string | undefined, workers: number, settings: UploadSettings, tally: Tally,
+): Promise<Outcome> {
+  let sent: Map<string, SentBlob>;
+  try {
+    sent = await sendAllBlobs(t, plan, blobs, present, cache.trusted, workers, settings, tally);
+  } finally {
+    await cache.save();
+  }
+  const rendered = renderManifests(plan, sent);
+  requireDigest(wantedDigest, rendered);
+  return { rendered, ...await putManifests(t, rendered, tags) };
+}
+
 export async function push(opts: PushOptions & { internals?: PushInternals }): Promise<PushResult> {
   const onEvent: EventSink = opts.onEvent ?? (() => undefined);
   const ref = parseReference(opts.destination);
@@ -241,14 +293,18 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       const made = await createRepository(t);
       onEvent({ type: 'info', message: made === 'created' ? `created repository ${ref.repository}` : `repository ${ref.repository} already exists` });
     }
-    const [present, facts] = await Promise.all([findPresent(t, plan, cache, opts), describeRepository(t)]);
+    // With the digest known before sending, the tags are looked up in the same round of
+    // requests: a re-push whose every tag already names this image is done after that round.
+    const lookUp = known && !opts.dryRun && tags.length > 0 && tags.length <= IDS_PER_CALL ? taggedImages(t, tags) : undefined;
+    const [present, facts, named] = await Promise.all([findPresent(t, plan, cache, opts), describeRepository(t), lookUp]);
     const trusted = confirmedBy(cache, present);
-    // Tags an immutable repository keeps on another image are refused now, not after the uploads
-    // (a dry run reports the same): by digest when it is known before sending, else by config.
     const exact = knownBeforeSending(plan, trusted);
     const exactManifests = exact ? renderManifests(plan, exact) : undefined;
     const exactDigest = exactManifests && rootOf(exactManifests).digest;
-    await refuseHeldTags(t, facts, (image) => (exactDigest ? image.digest === exactDigest : mayRenderAs(plan.root, image.manifest)), tags);
+    const done = exactManifests && named ? alreadyTagged(plan, exactManifests, tags, named, present, trusted, onEvent, tally) : undefined;
+    // Tags an immutable repository keeps on another image are refused now, not after the uploads
+    // (a dry run reports the same): by digest when it is known before sending, else by config.
+    if (!done) await refuseHeldTags(t, facts, (image) => (exactDigest ? image.digest === exactDigest : mayRenderAs(plan.root, image.manifest)), tags, named);
     if (opts.dryRun) {
       dryRunReport(plan, present, trusted, onEvent, tally);
       return { ...result('dry-run'), ...(exactManifests ? manifestsOf(exactManifests) : digestUnknown(onEvent)) };
@@ -257,15 +313,9 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
     const buffers = new BodyBuffers(workers + 1);
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
-    let sent: Map<string, SentBlob>;
-    try {
-      sent = await sendAllBlobs(t, plan, source.blobs, present, trusted, workers, settings, tally);
-    } finally {
-      await cache.save();
-    }
-    const rendered = renderManifests(plan, sent);
-    const root = requireDigest(ref.digest, rendered);
-    const { pushed, registryId: stored } = await putManifests(t, rendered, tags);
+    const { rendered, pushed, registryId: stored } = done
+      ?? await sendAndPut(t, plan, source.blobs, present, { trusted, save: () => cache.save() }, tags, ref.digest, workers, settings, tally);
+    const root = rootOf(rendered);
     const region = client ? await resolvedRegion(client) : ref.region;
     const account = registryId ?? stored ?? facts?.registryId;
     return {

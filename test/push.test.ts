@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PushEvent } from '../src/events.js';
 import { push } from '../src/push.js';
 import { writeLayout } from './helpers/oci-layout.js';
 import { fixture } from './helpers/paths.js';
@@ -27,10 +28,15 @@ describe('push() against a stubbed ECR client', () => {
     return { client, pushing };
   };
 
-  /** The calls after the first two, which go together: BatchCheckLayerAvailability and DescribeRepositories (for tag mutability). */
+  /**
+   * The calls after the first round, whose requests go together: BatchCheckLayerAvailability,
+   * DescribeRepositories (for tag mutability) and, the image's digest being known before
+   * sending, BatchGetImage for its tags.
+   */
+  const FIRST_ROUND = ['BatchCheckLayerAvailability', 'BatchGetImage', 'DescribeRepositories'];
   const afterOpening = (calls: { call: string }[]): string[] => {
-    expect(calls.slice(0, 2).map((c) => c.call).sort()).toEqual(['BatchCheckLayerAvailability', 'DescribeRepositories']);
-    return calls.slice(2).map((c) => c.call);
+    expect(calls.slice(0, 3).map((c) => c.call).sort()).toEqual(FIRST_ROUND);
+    return calls.slice(3).map((c) => c.call);
   };
 
   it('checks every blob, uploads each missing one, largest first, then puts the manifest with its tag', async () => {
@@ -61,6 +67,32 @@ describe('push() against a stubbed ECR client', () => {
     const { client, pushing } = run(dir, 'app:v1', fakeEcr(undefined, [m.config!.digest, ...m.layers!.map((l) => l.digest)]));
     expect((await pushing).blobs).toMatchObject({ uploaded: 0, skipped: 3 });
     expect(afterOpening(client.calls)).toEqual(['PutImage']);
+  });
+
+  it('is done after the first round when the tag already names the image: no upload, no PutImage, all reported unchanged', async () => {
+    const dir = fixture('oci-layout');
+    const handler = fakeEcr();
+    const first = await run(dir, 'app:v1', handler).pushing;
+    const events: PushEvent[] = [];
+    const client = stubClient(handler);
+    const again = await push({ source: dir, destination: 'app:v1', concurrency: 1, cacheDir, onEvent: (e) => events.push(e), internals: { client } });
+    expect(client.calls.map((c) => c.call).sort()).toEqual(FIRST_ROUND);
+    expect(again).toMatchObject({ status: 'unchanged', digest: first.digest, registryId: '123456789012', blobs: { total: 3, uploaded: 0, skipped: 3 } });
+    expect(events.filter((e) => e.type === 'blob-skipped')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'manifest')).toEqual([expect.objectContaining({ status: 'unchanged', tag: 'v1', digest: first.digest })]);
+  });
+
+  it('still puts the manifest when the tag names another image, or only some of the tags name this one', async () => {
+    const dir = fixture('oci-layout');
+    const handler = fakeEcr();
+    await run(fixture('oci-index'), 'app:v1', handler).pushing;
+    const moved = run(dir, 'app:v1', handler);
+    expect(await moved.pushing).toMatchObject({ status: 'pushed' });
+    expect(afterOpening(moved.client.calls)).toEqual(['PutImage']);
+    const client = stubClient(handler);
+    const more = await push({ source: dir, destination: 'app:v1', tags: ['v2'], concurrency: 1, cacheDir, internals: { client } });
+    expect(more).toMatchObject({ status: 'pushed' });
+    expect(afterOpening(client.calls)).toEqual(['PutImage', 'PutImage']);
   });
 
   it('gzips docker-save layers and puts a manifest listing the pushed gzip digests and media type', async () => {

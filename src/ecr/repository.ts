@@ -17,7 +17,7 @@ export interface RepositoryFacts {
 }
 
 /** The most image ids one BatchGetImage takes. */
-const IDS_PER_CALL = 100;
+export const IDS_PER_CALL = 100;
 
 /** DescribeRepositories for the push's repository; undefined when ECR does not answer. */
 export async function describeRepository(t: Transport): Promise<RepositoryFacts | undefined> {
@@ -39,7 +39,7 @@ export async function describeRepository(t: Transport): Promise<RepositoryFacts 
 }
 
 /** For each of `tags` the repository has, the image it names (one BatchGetImage); empty when ECR does not answer. */
-async function taggedImages(t: Transport, tags: readonly string[]): Promise<Map<string, StoredImage>> {
+export async function taggedImages(t: Transport, tags: readonly string[]): Promise<Map<string, StoredImage>> {
   try {
     const images = await getImages(t, tags.map((imageTag) => ({ imageTag })));
     return new Map(images.flatMap((image) => (image.tag === undefined ? [] : [[image.tag, image] as const])));
@@ -54,19 +54,21 @@ async function taggedImages(t: Transport, tags: readonly string[]): Promise<Map<
  * only end in exit 11. `mayBeOurs` says whether an image ECR holds could be the one this push
  * puts (when the digest is not known yet, only what cannot change on the way tells). With some
  * tags free the push goes on (those are put, the others refused after, as PutImage decides).
- * Exclusion modes are left to PutImage: some tags may move there.
+ * Exclusion modes are left to PutImage: some tags may move there. `named`: what taggedImages
+ * already found for these tags, if the push asked.
  */
 export async function refuseHeldTags(
   t: Transport, facts: RepositoryFacts | undefined, mayBeOurs: (image: StoredImage) => boolean, tags: readonly string[],
+  named?: ReadonlyMap<string, StoredImage>,
 ): Promise<void> {
   if (facts?.tagMutability !== 'IMMUTABLE' || tags.length === 0 || tags.length > IDS_PER_CALL) return;
-  const named = await taggedImages(t, tags);
+  const images = named ?? await taggedImages(t, tags);
   const held = tags.filter((tag) => {
-    const image = named.get(tag);
+    const image = images.get(tag);
     return image !== undefined && !mayBeOurs(image);
   });
   if (held.length < tags.length) return;
   // The same failure as PutImage's refusals give (putUnderTags): no hint of its own.
-  const refusals = held.map((tag) => heldTagMessage(t, tag, named.get(tag)?.digest));
+  const refusals = held.map((tag) => heldTagMessage(t, tag, images.get(tag)?.digest));
   throw new EcrServiceError('ImageTagAlreadyExistsException', `${refusals.join('; ')}; nothing was uploaded`);
 }

@@ -58,11 +58,14 @@ describe.skipIf(skip)(`tags${skip ? ` (skipped: ${skip})` : ''}`, () => {
     expect(puts.slice(2).map((c) => c.imageDigest)).toEqual([digest, digest]);
   });
 
-  it('reports an identical re-push to an immutable tag as unchanged (exit 0)', async () => {
+  it('reports an identical re-push to an immutable tag as unchanged (exit 0), asking for the tag once and putting nothing', async () => {
     expect((await push(fixture('oci-layout'), 'tags/fixed:v1')).run.code).toBe(0);
-    const { run } = await push(fixture('oci-layout'), 'tags/fixed:v1');
+    const before = ctx.emu.calls.length;
+    const { run, puts } = await push(fixture('oci-layout'), 'tags/fixed:v1');
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'unchanged' });
+    expect(puts).toEqual([]);
+    expect(ctx.emu.calls.slice(before).filter((c) => c.call === 'BatchGetImage')).toHaveLength(1);
   });
 
   it('fails with exit 11 when an immutable tag names another image, and the tag keeps its image', async () => {

@@ -47,14 +47,29 @@ const digestOf = (b: Buffer | string): string => `sha256:${createHash('sha256').
 
 /**
  * A well-behaved ECR: knows the blobs in `present`, accepts contiguous parts, completes with the
- * digest of what it received, and puts manifests under the digest of their bytes.
+ * digest of what it received, puts manifests under the digest of their bytes, and gives back by
+ * tag (BatchGetImage) the manifests put under one.
  */
 export function fakeEcr(partSize = 20 * 1024 * 1024, present: Iterable<string> = []): StubHandler {
   const blobs = new Set(present);
   const received = new Map<string, Buffer[]>();
+  const tagged = new Map<string, { manifest: string; mediaType: string }>();
   let uploads = 0;
   return (call, input) => {
     switch (call) {
+      case 'BatchGetImage': {
+        const tags = (input.imageIds as { imageTag: string }[]).map((id) => id.imageTag);
+        return {
+          images: tags.flatMap((imageTag) => {
+            const image = tagged.get(imageTag);
+            return image ? [{
+              registryId: '123456789012', imageId: { imageTag, imageDigest: digestOf(image.manifest) },
+              imageManifest: image.manifest, imageManifestMediaType: image.mediaType,
+            }] : [];
+          }),
+          failures: tags.filter((t) => !tagged.has(t)).map((imageTag) => ({ imageId: { imageTag }, failureCode: 'ImageNotFound' })),
+        };
+      }
       case 'BatchCheckLayerAvailability':
         return {
           layers: (input.layerDigests as string[]).map((d) => ({ layerDigest: d, layerAvailability: blobs.has(d) ? 'AVAILABLE' : 'UNAVAILABLE' })),
@@ -73,6 +88,7 @@ export function fakeEcr(partSize = 20 * 1024 * 1024, present: Iterable<string> =
         return { layerDigest };
       }
       case 'PutImage':
+        if (input.imageTag) tagged.set(String(input.imageTag), { manifest: String(input.imageManifest), mediaType: String(input.imageManifestMediaType) });
         return { image: { registryId: '123456789012', imageId: { imageDigest: digestOf(String(input.imageManifest)), imageTag: input.imageTag } } };
       default:
         throw new Error(`unexpected ${call}`);
