@@ -111,6 +111,13 @@ async function sideBySide(cfg: BenchConfig, nodes: BenchNode[], report: Report):
   }
 }
 
+/**
+ * Pairs of runs for a measurement of a fraction of a second (a re-push, `--version`, each against
+ * `node -e 0`), where one load spike on a shared machine moves a median of a few runs the most:
+ * 15 pairs take about 6 s.
+ */
+const SHORT_RUNS = 15;
+
 async function repush(cfg: BenchConfig, nodes: BenchNode[], report: Report): Promise<void> {
   const img = await image(`noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
   for (const [form, source] of [['archive', img.archive], ['layout', img.layout]] as const) {
@@ -119,7 +126,7 @@ async function repush(cfg: BenchConfig, nodes: BenchNode[], report: Report): Pro
       log(`re-push of an unchanged ${form}`);
       await ecrPush(target, source, 'repush');
       for (const starter of starters(nodes)) {
-        const [again, noop] = await alternate(Math.max(5, cfg.runs), () => ecrPush(target, source, 'repush', 'default', starter), () => nodeNoop(starter));
+        const [again, noop] = await alternate(Math.max(SHORT_RUNS, cfg.runs), () => ecrPush(target, source, 'repush', 'default', starter), () => nodeNoop(starter));
         report.repush.push({ form, env: starter.env, node: starter.nodeVersion, sizeMiB: cfg.sizeMiB, seconds: again.wall, nodeNoop: noop.wall });
       }
     } finally {
@@ -131,7 +138,7 @@ async function repush(cfg: BenchConfig, nodes: BenchNode[], report: Report): Pro
 async function startup(nodes: BenchNode[], report: Report): Promise<void> {
   log('start-up: ecr-push --version against node -e 0');
   for (const starter of starters(nodes)) {
-    const [version, noop] = await alternate(9, () => ecrPushVersion(starter), () => nodeNoop(starter));
+    const [version, noop] = await alternate(SHORT_RUNS, () => ecrPushVersion(starter), () => nodeNoop(starter));
     report.startup.push({ env: starter.env, node: starter.nodeVersion, version, nodeNoop: noop });
   }
 }
