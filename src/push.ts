@@ -16,7 +16,7 @@ import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
 import { createRepository, putUnderTags, type StoredImage } from './ecr/images.js';
-import { describeRepository, IDS_PER_CALL, refuseHeldTags, taggedImages } from './ecr/repository.js';
+import { describeRepository, IDS_PER_CALL, refuseHeldTags, taggedImages, type RepositoryFacts } from './ecr/repository.js';
 import { errorName, type Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
@@ -254,6 +254,37 @@ async function sendAndPut(
   return { rendered, ...await putManifests(t, rendered, tags) };
 }
 
+interface FirstAnswers {
+  present: BlobsInEcr;
+  facts: RepositoryFacts | undefined;
+  named: ReadonlyMap<string, StoredImage> | undefined;
+}
+
+/**
+ * The first round of requests, sent together: which blobs ECR has, the repository's tag
+ * mutability and, when the image's digest is known before sending, which images its tags name
+ * (a re-push whose every tag already names this image is done after this round). With
+ * --create-repository, a repository ECR does not know is created and the round asked again: a
+ * repository that exists costs no CreateRepository call.
+ */
+async function firstRound(
+  t: Transport, plan: PushPlan, cache: CompressionCache, opts: PushOptions, digestKnown: boolean, tags: string[],
+): Promise<FirstAnswers> {
+  const ask = async (): Promise<FirstAnswers> => {
+    const lookUp = digestKnown && !opts.dryRun && tags.length > 0 && tags.length <= IDS_PER_CALL ? taggedImages(t, tags) : undefined;
+    const [present, facts, named] = await Promise.all([findPresent(t, plan, cache, opts), describeRepository(t), lookUp]);
+    return { present, facts, named };
+  };
+  try {
+    return await ask();
+  } catch (err) {
+    if (!opts.createRepository || opts.dryRun || errorName(err) !== 'RepositoryNotFoundException') throw err;
+    const made = await createRepository(t);
+    t.onEvent({ type: 'info', message: made === 'created' ? `created repository ${t.repositoryName}` : `repository ${t.repositoryName} already exists` });
+    return ask();
+  }
+}
+
 export async function push(opts: PushOptions & { internals?: PushInternals }): Promise<PushResult> {
   const onEvent: EventSink = opts.onEvent ?? (() => undefined);
   const ref = parseReference(opts.destination);
@@ -289,14 +320,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       status, repository: ref.repository, tags, ...(registryId ? { registryId } : {}),
       blobs: { total: plan.blobs.length, ...tally }, manifests: [],
     });
-    if (opts.createRepository && !opts.dryRun) {
-      const made = await createRepository(t);
-      onEvent({ type: 'info', message: made === 'created' ? `created repository ${ref.repository}` : `repository ${ref.repository} already exists` });
-    }
-    // With the digest known before sending, the tags are looked up in the same round of
-    // requests: a re-push whose every tag already names this image is done after that round.
-    const lookUp = known && !opts.dryRun && tags.length > 0 && tags.length <= IDS_PER_CALL ? taggedImages(t, tags) : undefined;
-    const [present, facts, named] = await Promise.all([findPresent(t, plan, cache, opts), describeRepository(t), lookUp]);
+    const { present, facts, named } = await firstRound(t, plan, cache, opts, known !== undefined, tags);
     const trusted = confirmedBy(cache, present);
     const exact = knownBeforeSending(plan, trusted);
     const exactManifests = exact ? renderManifests(plan, exact) : undefined;

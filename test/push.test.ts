@@ -125,14 +125,34 @@ describe('push() against a stubbed ECR client', () => {
     expect(client.calls.map((c) => c.call)).not.toContain('PutImage');
   });
 
-  it('creates the repository first with --create-repository, accepting one that already exists', async () => {
+  it('with --create-repository creates the repository when ECR does not know it, then asks the first round again', async () => {
     const ok = fakeEcr();
+    let created = false;
     const client = stubClient((call, input, calls) => {
-      if (call === 'CreateRepository') throw ecrException('RepositoryAlreadyExistsException');
+      if (call === 'CreateRepository') {
+        created = true;
+        return {};
+      }
+      if (!created && call !== 'DescribeRepositories') throw ecrException('RepositoryNotFoundException');
       return ok(call, input, calls);
     });
-    await push({ source: fixture('oci-layout'), destination: 'app:v1', createRepository: true, cacheDir, internals: { client } });
-    expect(client.calls[0]).toEqual({ call: 'CreateRepository', input: { repositoryName: 'app' } });
+    const result = await push({ source: fixture('oci-layout'), destination: 'app:v1', createRepository: true, cacheDir, internals: { client } });
+    expect(result.status).toBe('pushed');
+    const calls = client.calls.map((c) => c.call);
+    expect(calls.slice(0, 3).sort()).toEqual(FIRST_ROUND);
+    expect(client.calls[3]).toEqual({ call: 'CreateRepository', input: { repositoryName: 'app' } });
+    expect(afterOpening(client.calls.slice(4)).at(-1)).toBe('PutImage');
+  });
+
+  it('with --create-repository and a repository that exists, sends no CreateRepository (a role without that permission keeps working)', async () => {
+    const ok = fakeEcr();
+    const client = stubClient((call, input, calls) => {
+      if (call === 'CreateRepository') throw ecrException('AccessDeniedException');
+      return ok(call, input, calls);
+    });
+    const result = await push({ source: fixture('oci-layout'), destination: 'app:v1', createRepository: true, cacheDir, internals: { client } });
+    expect(result.status).toBe('pushed');
+    expect(client.calls.map((c) => c.call)).not.toContain('CreateRepository');
   });
 
   it('refuses an invalid destination before touching the source or ECR', async () => {
