@@ -344,7 +344,8 @@ export async function main(argv: string[]): Promise<number> {
   const { runInvocation, reportFailure } = await import('./report/run.js');
   try {
     const invocation = await parseArgs(argv);
-    return invocation === undefined ? 0 : await runInvocation(invocation, controller, keepYoungGenerationSmall);
+    if (invocation?.command === 'push') keepYoungGenerationSmall();
+    return invocation === undefined ? 0 : await runInvocation(invocation, controller);
   } catch (err) {
     const [first, second] = argv;
     const command = first === 'inspect' || first === 'tag' ? first : 'push';

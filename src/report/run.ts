@@ -35,20 +35,14 @@ function namedBy(ref: string): { repository: string; registryId?: string } {
 
 /**
  * `controller` is aborted by SIGINT/SIGTERM (the caller listens from its start, see signals.ts);
- * the run stops at once if that already happened. `onFirstUpload` runs once, as a push starts
- * uploading its first blob.
+ * the run stops at once if that already happened.
  */
-export async function runInvocation(inv: Invocation, controller = new AbortController(), onFirstUpload?: () => void): Promise<number> {
+export async function runInvocation(inv: Invocation, controller = new AbortController()): Promise<number> {
   if (inv.command === 'inspect') return runInspect(inv, controller);
   const { flags } = inv;
   const tracker = new ProgressTracker();
   const reporter = await createReporter(flags, process.stderr, process.env);
-  let beforeUpload = onFirstUpload;
   const onEvent = (e: Parameters<typeof tracker.onEvent>[0]): void => {
-    if (e.type === 'blob-start' && beforeUpload) {
-      beforeUpload();
-      beforeUpload = undefined;
-    }
     tracker.onEvent(e);
     reporter.onEvent(e);
   };
