@@ -12,12 +12,13 @@ import { readToEnd, type ByteReader } from './image/byte-reader.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
 import { chooseRegistryId, chooseTags, foreignHostNote, imageUri, parseReference } from './reference.js';
-import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
+import type { BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
-import { createRepository, putUnderTags, type StoredImage } from './ecr/images.js';
-import { describeRepository, IDS_PER_CALL, refuseHeldTags, taggedImages, type RepositoryFacts } from './ecr/repository.js';
-import { errorName, type Transport } from './ecr/transport.js';
+import { firstRound } from './ecr/first-round.js';
+import { putUnderTags, type StoredImage } from './ecr/images.js';
+import { refuseHeldTags } from './ecr/repository.js';
+import type { Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
 import { alreadyInEcr, cacheWithout, confirmedBy, consistentCache, disprovedHits, expectedSent, sentAs, skippedOnCache } from './plan/blob-sends.js';
@@ -226,18 +227,6 @@ function knownBeforeSending(plan: PushPlan, cache: CompressionCache): Map<string
   return known;
 }
 
-/** Which blobs ECR has. A dry run with --create-repository treats a missing repository as empty. */
-async function findPresent(t: Transport, plan: PushPlan, cache: CompressionCache, opts: PushOptions): Promise<BlobsInEcr> {
-  const toCheck = plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined);
-  try {
-    return await checkBlobs(t, toCheck);
-  } catch (err) {
-    if (!opts.dryRun || !opts.createRepository || errorName(err) !== 'RepositoryNotFoundException') throw err;
-    t.onEvent({ type: 'info', message: `dry run: would create repository ${t.repositoryName}` });
-    return new Map();
-  }
-}
-
 /** Upload what ECR lacks, then put the manifests; the compression cache is saved whatever happens. */
 async function sendAndPut(
   t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: { trusted: CompressionCache; save(): Promise<void> },
@@ -252,37 +241,6 @@ async function sendAndPut(
   const rendered = renderManifests(plan, sent);
   requireDigest(wantedDigest, rendered);
   return { rendered, ...await putManifests(t, rendered, tags) };
-}
-
-interface FirstAnswers {
-  present: BlobsInEcr;
-  facts: RepositoryFacts | undefined;
-  named: ReadonlyMap<string, StoredImage> | undefined;
-}
-
-/**
- * The first round of requests, sent together: which blobs ECR has, the repository's tag
- * mutability and, when the image's digest is known before sending, which images its tags name
- * (a re-push whose every tag already names this image is done after this round). With
- * --create-repository, a repository ECR does not know is created and the round asked again: a
- * repository that exists costs no CreateRepository call.
- */
-async function firstRound(
-  t: Transport, plan: PushPlan, cache: CompressionCache, opts: PushOptions, digestKnown: boolean, tags: string[],
-): Promise<FirstAnswers> {
-  const ask = async (): Promise<FirstAnswers> => {
-    const lookUp = digestKnown && !opts.dryRun && tags.length > 0 && tags.length <= IDS_PER_CALL ? taggedImages(t, tags) : undefined;
-    const [present, facts, named] = await Promise.all([findPresent(t, plan, cache, opts), describeRepository(t), lookUp]);
-    return { present, facts, named };
-  };
-  try {
-    return await ask();
-  } catch (err) {
-    if (!opts.createRepository || opts.dryRun || errorName(err) !== 'RepositoryNotFoundException') throw err;
-    const made = await createRepository(t);
-    t.onEvent({ type: 'info', message: made === 'created' ? `created repository ${t.repositoryName}` : `repository ${t.repositoryName} already exists` });
-    return ask();
-  }
 }
 
 export async function push(opts: PushOptions & { internals?: PushInternals }): Promise<PushResult> {
@@ -320,7 +278,10 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       status, repository: ref.repository, tags, ...(registryId ? { registryId } : {}),
       blobs: { total: plan.blobs.length, ...tally }, manifests: [],
     });
-    const { present, facts, named } = await firstRound(t, plan, cache, opts, known !== undefined, tags);
+    const { present, facts, named } = await firstRound(t, {
+      digests: plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined),
+      tags, digestKnown: known !== undefined, dryRun: opts.dryRun === true, createRepository: opts.createRepository === true,
+    });
     const trusted = confirmedBy(cache, present);
     const exact = knownBeforeSending(plan, trusted);
     const exactManifests = exact ? renderManifests(plan, exact) : undefined;
