@@ -8,8 +8,9 @@
  * collector runs more often over the same almost-empty space, at no measurable CPU cost, and the
  * 4 GiB push peaks at 224 MiB.
  *
- * It is set as a push starts, before start-up can grow the young generation: set at the first
- * upload instead, start-up had grown it already and a 4 GiB push peaked at 231 MiB against 216.
+ * It is set as a push starts, before start-up can grow the young generation. Set at the first
+ * upload instead, three of three 4 GiB pushes peaked at 230–232 MiB; set at the start, most peak
+ * at 215–217 MiB (some at about 229: that peak varies from push to push either way).
  *
  * Only the CLI does this (a library must not change the V8 settings of the process it runs in),
  * and only on the Node majors where the flag is known to exist: V8 prints an error for a flag it
