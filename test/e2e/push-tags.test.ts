@@ -170,6 +170,19 @@ describe.skipIf(skip)(`tags${skip ? ` (skipped: ${skip})` : ''}`, () => {
     }
   });
 
+  it('without ecr:BatchGetImage, a re-push still ends unchanged (exit 0): PutImage has the last word', async () => {
+    expect((await push(fixture('oci-layout'), 'tags/no-get:v1')).run.code).toBe(0);
+    ctx.emu.addFault({ call: 'BatchGetImage', kind: { exception: 'AccessDeniedException' } });
+    try {
+      const { run, puts } = await push(fixture('oci-layout'), 'tags/no-get:v1');
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'unchanged', blobs: { uploaded: 0 } });
+      expect(puts.map((c) => c.imageTag)).toEqual(['v1']);
+    } finally {
+      ctx.emu.clearFaults();
+    }
+  });
+
   it('leaves an exclusion mode to PutImage: a tag matching an IMMUTABLE_WITH_EXCLUSION filter moves', async () => {
     ctx.emu.createRepository('tags/excl', 'IMMUTABLE_WITH_EXCLUSION', ['dev-*']);
     expect((await push(fixture('oci-layout'), 'tags/excl:dev-1', '-t', 'v1')).run.code).toBe(0);
