@@ -1,7 +1,9 @@
 /**
  * push(): source → plan → transport → result. Opens the source, plans what must go where, asks
- * ECR which blobs it has, uploads the rest with a worker pool, then puts the manifests, children
- * first. PutImage is never called after an abort or after any blob failed.
+ * ECR which blobs it has (and, the digest being known, what the tags name: when every tag
+ * already names this image the push ends there), uploads the rest with a worker pool, then puts
+ * the manifests, children first. PutImage is never called after an abort or after any blob
+ * failed.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { InputError, UsageError } from './errors.js';
