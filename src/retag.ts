@@ -1,7 +1,8 @@
 /**
- * retag(): add tags to an image already in ECR. BatchGetImage reads the manifest exactly as
- * stored; PutImage puts the same bytes and media type once per new tag. A tag already on the
- * image is "unchanged". A tag that an immutable repository keeps on another image does not stop
+ * retag(): add tags to an image already in ECR. One BatchGetImage reads the manifest exactly as
+ * stored and what each new tag names now; PutImage puts the same bytes and media type once per
+ * new tag that does not name the image yet. A tag already on the image is "unchanged" (found by
+ * that first call, or by PutImage). A tag that an immutable repository keeps on another image does not stop
  * the others: each is tried, then the conflicts fail the run (ImageTagAlreadyExistsException,
  * naming every such tag). Any other failure stops at once. Each tag put is a `manifest` event.
  */
@@ -12,7 +13,7 @@ import type { RetagOptions } from './options.js';
 import { chooseRegistryId, imageUri, parseReference, validateTag } from './reference.js';
 import { classify, EcrServiceError } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
-import { getImage, putUnderTags } from './ecr/images.js';
+import { getImages, IDS_PER_CALL, putUnderTags } from './ecr/images.js';
 import type { Transport } from './ecr/transport.js';
 import { validMaxAttempts } from './plan/options.js';
 import { sha256 } from './image/hashing.js';
@@ -36,7 +37,10 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
     }));
     const t: Transport = { client: sender, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
     const id = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag as string };
-    const image = await getImage(t, id);
+    // The new tags are asked about in the same call, when they fit in it.
+    const others = tags.filter((tag) => tag !== ref.tag).map((imageTag) => ({ imageTag }));
+    const found = await getImages(t, others.length < IDS_PER_CALL ? [id, ...others] : [id]);
+    const image = found.find((i) => (ref.digest ? i.digest === ref.digest : i.tag === ref.tag));
     if (!image) {
       throw new EcrServiceError('ImageNotFoundException', `${opts.reference} is not in repository ${ref.repository}`);
     }
@@ -45,11 +49,14 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
       throw new EcrServiceError('ImageDigestDoesNotMatchException', `ECR returned a manifest that does not hash to ${image.digest}`);
     }
     const m = { bytes, digest: image.digest, mediaType: image.mediaType };
+    const already = new Set(found.filter((i) => i.tag !== undefined && i.digest === m.digest).map((i) => i.tag));
     let pushed = false;
-    await putUnderTags(t, m, tags, (tag, { status }) => {
+    const report = (tag: string | undefined, status: 'pushed' | 'unchanged'): void => {
       pushed ||= status === 'pushed';
       onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, ...(tag !== undefined ? { tag } : {}), status });
-    });
+    };
+    for (const tag of tags) if (already.has(tag)) report(tag, 'unchanged');
+    await putUnderTags(t, m, tags.filter((tag) => !already.has(tag)), (tag, { status }) => report(tag, status));
     const account = registryId ?? image.registryId;
     const region = client ? await resolvedRegion(client) : ref.region;
     return {

@@ -10,11 +10,13 @@ const mediaType = 'application/vnd.docker.distribution.manifest.v2+json';
 const stored = { images: [{ imageId: { imageDigest: digest, imageTag: 'v1' }, imageManifest: manifest, imageManifestMediaType: mediaType }] };
 
 describe('retag()', () => {
-  it('reads the image once, then puts the exact bytes, media type and digest under each new tag', async () => {
+  it('reads the image and what the new tags name in one call, then puts the exact bytes, media type and digest under each new tag', async () => {
     const client = stubClient((call, input) => (call === 'BatchGetImage' ? stored : { image: { imageId: { imageDigest: digest, imageTag: input.imageTag } } }));
     const result = await retag({ reference: 'app:v1', tags: ['v2', 'stable'], internals: { client } });
     expect(client.calls.map((c) => c.call)).toEqual(['BatchGetImage', 'PutImage', 'PutImage']);
-    expect(client.calls[0]?.input).toMatchObject({ imageIds: [{ imageTag: 'v1' }], acceptedMediaTypes: expect.arrayContaining([mediaType]) });
+    expect(client.calls[0]?.input).toMatchObject({
+      imageIds: [{ imageTag: 'v1' }, { imageTag: 'v2' }, { imageTag: 'stable' }], acceptedMediaTypes: expect.arrayContaining([mediaType]),
+    });
     expect(client.calls.slice(1).map((c) => c.input)).toEqual(['v2', 'stable'].map((imageTag) => ({
       repositoryName: 'app', imageManifest: manifest, imageManifestMediaType: mediaType, imageDigest: digest, imageTag,
     })));
@@ -28,21 +30,36 @@ describe('retag()', () => {
     expect(result.tags).toEqual(['v9', 'v8']);
   });
 
-  it('reports a tag already on the image as unchanged', async () => {
+  it('reports a tag already on the image as unchanged, PutImage answering ImageAlreadyExists', async () => {
     const client = stubClient((call) => {
-      if (call === 'BatchGetImage') return stored;
+      if (call === 'BatchGetImage') return { images: [{ ...stored.images[0], imageId: { imageDigest: digest } }] };
       throw ecrException('ImageAlreadyExistsException');
     });
     expect(await retag({ reference: `app@${digest}`, tags: ['v1'], internals: { client } })).toMatchObject({ status: 'unchanged' });
-    expect(client.calls[0]?.input).toMatchObject({ imageIds: [{ imageDigest: digest }] });
+    expect(client.calls[0]?.input).toMatchObject({ imageIds: [{ imageDigest: digest }, { imageTag: 'v1' }] });
+  });
+
+  it('puts no tag that the first call shows already naming the image: only the others get PutImage', async () => {
+    const client = stubClient((call, input) => {
+      if (call === 'BatchGetImage') {
+        return { images: ['v1', 'stable'].map((imageTag) => ({ ...stored.images[0], imageId: { imageDigest: digest, imageTag } })) };
+      }
+      return { image: { imageId: { imageDigest: digest, imageTag: input.imageTag } } };
+    });
+    const events: unknown[] = [];
+    const result = await retag({ reference: 'app:v1', tags: ['stable', 'v2'], internals: { client }, onEvent: (e) => events.push(e) });
+    expect(client.calls.map((c) => [c.call, c.input.imageTag])).toEqual([['BatchGetImage', undefined], ['PutImage', 'v2']]);
+    expect(events).toEqual([['stable', 'unchanged'], ['v2', 'pushed']].map(([tag, status]) => ({ type: 'manifest', digest, mediaType, tag, status })));
+    expect(result.status).toBe('pushed');
   });
 
   it('tries every tag when one is held by another image, then fails naming that tag; each tag put is an event', async () => {
     const other = `sha256:${'0'.repeat(64)}`;
     const client = stubClient((call, input) => {
       if (call === 'BatchGetImage') {
-        const wanted = (input.imageIds as { imageTag?: string }[])[0]!.imageTag;
-        return wanted === 'taken' ? { images: [{ ...stored.images[0], imageId: { imageDigest: other, imageTag: 'taken' } }] } : stored;
+        const wanted = (input.imageIds as { imageTag?: string }[]).map((id) => id.imageTag);
+        const taken = { ...stored.images[0], imageId: { imageDigest: other, imageTag: 'taken' } };
+        return { images: [...(wanted.includes('v1') ? stored.images : []), ...(wanted.includes('taken') ? [taken] : [])] };
       }
       if (input.imageTag === 'taken') throw ecrException('ImageTagAlreadyExistsException');
       return { image: { imageId: { imageDigest: digest, imageTag: input.imageTag } } };

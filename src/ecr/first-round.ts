@@ -10,8 +10,8 @@
  */
 import type { BlobsInEcr } from './check.js';
 import { checkBlobs } from './check.js';
-import { createRepository, type StoredImage } from './images.js';
-import { describeRepository, IDS_PER_CALL, taggedImages, type RepositoryFacts } from './repository.js';
+import { createRepository, IDS_PER_CALL, type StoredImage } from './images.js';
+import { describeRepository, taggedImages, type RepositoryFacts } from './repository.js';
 import { errorName, type Transport } from './transport.js';
 
 export interface FirstQuestions {

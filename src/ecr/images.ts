@@ -30,6 +30,9 @@ export interface PutOutcome {
 
 type ImageId = { imageTag?: string; imageDigest?: string };
 
+/** The most image ids one BatchGetImage takes. */
+export const IDS_PER_CALL = 100;
+
 /** One BatchGetImage (at most 100 ids): the images ECR has of those asked for. */
 export async function getImages(t: Transport, ids: ImageId[]): Promise<StoredImage[]> {
   const { BatchGetImageCommand } = await import('./sdk.js');

@@ -7,7 +7,7 @@
  * as it always does.
  */
 import { EcrServiceError } from './classify.js';
-import { getImages, heldTagMessage, type StoredImage } from './images.js';
+import { getImages, heldTagMessage, IDS_PER_CALL, type StoredImage } from './images.js';
 import { sendOptions, type Transport } from './transport.js';
 
 export interface RepositoryFacts {
@@ -15,9 +15,6 @@ export interface RepositoryFacts {
   /** DescribeRepositories' imageTagMutability: MUTABLE, IMMUTABLE, or one of the *_WITH_EXCLUSION modes. */
   tagMutability?: string;
 }
-
-/** The most image ids one BatchGetImage takes. */
-export const IDS_PER_CALL = 100;
 
 /** DescribeRepositories for the push's repository; undefined when ECR does not answer. */
 export async function describeRepository(t: Transport): Promise<RepositoryFacts | undefined> {

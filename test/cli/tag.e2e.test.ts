@@ -77,16 +77,19 @@ describe.skipIf(skip)(`ecr-push tag${skip ? ` (skipped: ${skip})` : ''}`, () => 
     expect(await stored('tag/docker', 'release')).toEqual(before);
   });
 
-  it('exits 0 with status unchanged when the new tag already names the image', async () => {
+  it('exits 0 with status unchanged when the new tag already names the image, with one BatchGetImage and no PutImage', async () => {
     const layout = join(images!, 'tool-made', 'oci-layout');
     expect((await runCli([layout, 'tag/fixed:v1', '-q'], { env: env() })).code).toBe(0);
-    const puts = emu.calls.filter((c) => c.call === 'PutImage' && c.repository === 'tag/fixed').length;
-    const run = await runCli(['tag', 'tag/fixed:v1', 'v1', '--json'], { env: env() });
-    expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'unchanged', tags: ['v1'] });
-    expect(run.stderr).toMatch(/manifest sha256:[0-9a-f]{12} tag v1 unchanged/);
-    expect(emu.tags('tag/fixed')).toEqual({ v1: layoutManifest(layout).digest });
-    expect(emu.calls.filter((c) => c.call === 'PutImage' && c.repository === 'tag/fixed' && !c.error).length).toBe(puts);
+    expect((await runCli(['tag', 'tag/fixed:v1', 'same'], { env: env() })).code).toBe(0);
+    for (const again of [['v1'], ['same', 'v1']]) {
+      const before = emu.calls.length;
+      const run = await runCli(['tag', 'tag/fixed:v1', ...again, '--json'], { env: env() });
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'unchanged', tags: again });
+      expect(run.stderr).toMatch(/manifest sha256:[0-9a-f]{12} tag v1 unchanged/);
+      expect(emu.calls.slice(before).filter((c) => c.repository === 'tag/fixed').map((c) => c.call)).toEqual(['BatchGetImage']);
+    }
+    expect(emu.tags('tag/fixed')).toEqual({ v1: layoutManifest(layout).digest, same: layoutManifest(layout).digest });
   });
 
   it('fails with exit 11 and a new-tag hint when an immutable tag already names another image', async () => {
