@@ -1,9 +1,8 @@
 /**
  * push(): source → plan → transport → result. Opens the source, plans what must go where, asks
- * ECR which blobs it has (and, the digest being known, what the tags name: when every tag
- * already names this image the push ends there), uploads the rest with a worker pool, then puts
- * the manifests, children first. PutImage is never called after an abort or after any blob
- * failed.
+ * ECR which blobs it has and what its tags name (when every tag already names this image, the
+ * push ends there), uploads the rest with a worker pool, then puts the manifests, children
+ * first. PutImage is never called after an abort or after any blob failed.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { InputError, UsageError } from './errors.js';
@@ -29,6 +28,7 @@ import { layerEncoder, layerEncoderKey } from './plan/encoder.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import { makePlan, type PlannedBlob, type PushPlan } from './plan/plan.js';
 import { runPool } from './plan/pool.js';
+import { storedLayerGuess } from './plan/stored-layers.js';
 import { mayRenderAs, renderManifests, type RenderedManifest, type SentBlob } from './plan/render.js';
 
 /** Transport-level knobs that are not user options (tests shorten the backoff or bring a stub client). */
@@ -170,6 +170,29 @@ function alreadyTagged(
   return { rendered, pushed: false, ...(registryId ? { registryId } : {}) };
 }
 
+/**
+ * The push as it would be if the image every tag names is this one (the compression cache not
+ * knowing its gzip layers, on a fresh runner): the layers guessed from that image, the manifests
+ * rendered from them, and those layers counted as in ECR, which accepted that manifest only with
+ * every layer it names there. Undefined unless the render is exactly the manifest ECR holds.
+ */
+function asStored(
+  plan: PushPlan, tags: string[], named: ReadonlyMap<string, StoredImage>, present: BlobsInEcr, trusted: CompressionCache,
+): { rendered: RenderedManifest[]; present: BlobsInEcr; cache: CompressionCache } | undefined {
+  const image = tags.length > 0 ? named.get(tags[0] as string) : undefined;
+  if (!image || !tags.every((tag) => named.get(tag)?.digest === image.digest)) return undefined;
+  const guess = storedLayerGuess(plan, image.manifest);
+  if (!guess) return undefined;
+  const cache: CompressionCache = { ...trusted, get: (digest) => trusted.get(digest) ?? guess.get(digest) };
+  const known = knownBeforeSending(plan, cache);
+  if (!known) return undefined;
+  const rendered = renderManifests(plan, known);
+  if (rootOf(rendered).digest !== image.digest) return undefined;
+  const withLayers: BlobsInEcr = new Map(present);
+  for (const layer of guess.values()) withLayers.set(layer.digest, layer.size);
+  return { rendered, present: withLayers, cache };
+}
+
 function dryRunReport(plan: PushPlan, present: BlobsInEcr, cache: CompressionCache, onEvent: EventSink, tally: Tally): void {
   for (const blob of plan.blobs) {
     const there = alreadyInEcr(blob, cache, present);
@@ -282,13 +305,14 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     });
     const { present, facts, named } = await firstRound(t, {
       digests: plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined),
-      tags, digestKnown: known !== undefined, dryRun: opts.dryRun === true, createRepository: opts.createRepository === true,
+      tags, dryRun: opts.dryRun === true, createRepository: opts.createRepository === true,
     });
     const trusted = confirmedBy(cache, present);
     const exact = knownBeforeSending(plan, trusted);
     const exactManifests = exact ? renderManifests(plan, exact) : undefined;
     const exactDigest = exactManifests && rootOf(exactManifests).digest;
-    const done = exactManifests && named ? alreadyTagged(plan, exactManifests, tags, named, present, trusted, onEvent, tally) : undefined;
+    const basis = exactManifests ? { rendered: exactManifests, present, cache: trusted } : named && asStored(plan, tags, named, present, trusted);
+    const done = basis && named ? alreadyTagged(plan, basis.rendered, tags, named, basis.present, basis.cache, onEvent, tally) : undefined;
     // Tags an immutable repository keeps on another image are refused now, not after the uploads
     // (a dry run reports the same): by digest when it is known before sending, else by config.
     if (!done) await refuseHeldTags(t, facts, (image) => (exactDigest ? image.digest === exactDigest : mayRenderAs(plan.root, image.manifest)), tags, named);

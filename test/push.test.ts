@@ -82,6 +82,32 @@ describe('push() against a stubbed ECR client', () => {
     expect(events.filter((e) => e.type === 'manifest')).toEqual([expect.objectContaining({ status: 'unchanged', tag: 'v1', digest: first.digest })]);
   });
 
+  it('on a runner whose compression cache is empty, a re-push of a docker save its tag already names compresses, uploads and puts nothing', async () => {
+    const handler = fakeEcr();
+    const first = await run(fixture('docker-archive.tar'), 'app:v1', handler).pushing;
+    const client = stubClient(handler);
+    const events: PushEvent[] = [];
+    const again = await push({
+      source: fixture('docker-archive.tar'), destination: 'app:v1', concurrency: 1, cacheDir: scratchDir('ecr-push-empty-cache'),
+      onEvent: (e) => events.push(e), internals: { client },
+    });
+    expect(client.calls.map((c) => c.call).sort()).toEqual(FIRST_ROUND);
+    expect(again).toMatchObject({ status: 'unchanged', digest: first.digest, blobs: { uploaded: 0, skipped: first.blobs.total } });
+    // Each gzip layer is reported under the digest ECR holds it as.
+    expect(events.filter((e) => e.type === 'blob-skipped' && e.sentAs !== undefined)).toHaveLength(2);
+  });
+
+  it('with an empty compression cache, compresses and pushes after all when the tag names the same config with other layer bytes', async () => {
+    const handler = fakeEcr();
+    const client = stubClient(handler);
+    await push({ source: fixture('docker-archive.tar'), destination: 'app:v1', compression: 'none', cacheDir: scratchDir('ecr-push-cache-none'), internals: { client } });
+    const again = run(fixture('docker-archive.tar'), 'app:v1', handler);
+    expect(await again.pushing).toMatchObject({ status: 'pushed' });
+    const calls = again.client.calls.map((c) => c.call);
+    expect(calls.filter((c) => c === 'UploadLayerPart')).toHaveLength(2);
+    expect(calls.at(-1)).toBe('PutImage');
+  });
+
   it('still puts the manifest when the tag names another image, or only some of the tags name this one', async () => {
     const dir = fixture('oci-layout');
     const handler = fakeEcr();

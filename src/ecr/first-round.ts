@@ -1,8 +1,8 @@
 /**
  * A push's first round of requests, sent together: which blobs ECR has
- * (BatchCheckLayerAvailability), the repository's tag mutability (DescribeRepositories) and,
- * when the image's digest is known before sending, which images its tags name (BatchGetImage),
- * so that a re-push whose every tag already names the image is done after this one round.
+ * (BatchCheckLayerAvailability), the repository's tag mutability (DescribeRepositories) and
+ * which images its tags name (BatchGetImage), so that a re-push whose every tag already names
+ * the image is done after this one round.
  *
  * With --create-repository the repository is created only when this round finds it missing
  * (RepositoryNotFoundException), and the round is asked again: a repository that exists costs
@@ -18,8 +18,6 @@ export interface FirstQuestions {
   /** The digests the blobs will have in ECR, as far as known before sending. */
   digests: string[];
   tags: string[];
-  /** Whether the image's digest is known, so that what its tags name can tell anything. */
-  digestKnown: boolean;
   dryRun: boolean;
   createRepository: boolean;
 }
@@ -42,7 +40,7 @@ async function findPresent(t: Transport, q: FirstQuestions): Promise<BlobsInEcr>
 }
 
 async function ask(t: Transport, q: FirstQuestions): Promise<FirstAnswers> {
-  const lookUp = q.digestKnown && !q.dryRun && q.tags.length > 0 && q.tags.length <= IDS_PER_CALL ? taggedImages(t, q.tags) : undefined;
+  const lookUp = !q.dryRun && q.tags.length > 0 && q.tags.length <= IDS_PER_CALL ? taggedImages(t, q.tags) : undefined;
   const [present, facts, named] = await Promise.all([findPresent(t, q), describeRepository(t), lookUp]);
   return { present, facts, named };
 }

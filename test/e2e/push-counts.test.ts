@@ -11,6 +11,7 @@ import { bigImage } from '../helpers/big-image.js';
 import { cliMissing, runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { fixture } from '../helpers/paths.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const MiB = 1024 * 1024;
 const big = bigImage();
@@ -91,6 +92,21 @@ describe.skipIf(skip)(`push call counts${skip ? ` (skipped: ${skip})` : ''}`, ()
     // has, which image the tag names (and DescribeRepositories, which the emulator records
     // without a repository).
     expect(second.map((c) => c.call).sort()).toEqual(['BatchCheckLayerAvailability', 'BatchGetImage']);
+    expect(ctx.emu.tags(repo)).toEqual(tags);
+  });
+
+  it('on a runner with an empty compression cache, a docker-save re-push compresses nothing and is one round', async () => {
+    const repo = 'counts/fresh-runner';
+    const first = await push(fixture('docker-archive.tar'), repo);
+    expect(first.filter((c) => c.call === 'UploadLayerPart').length).toBeGreaterThan(0);
+    const tags = ctx.emu.tags(repo);
+    const before = ctx.emu.calls.length;
+    const run = await runCli([fixture('docker-archive.tar'), `${repo}:v1`, '--json'], {
+      env: { ...ctx.env, XDG_CACHE_HOME: scratchDir('ecr-push-empty-cache') },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'unchanged', digest: tags.v1 });
+    expect(ctx.emu.calls.slice(before).filter((c) => c.repository === repo).map((c) => c.call).sort()).toEqual(['BatchCheckLayerAvailability', 'BatchGetImage']);
     expect(ctx.emu.tags(repo)).toEqual(tags);
   });
 

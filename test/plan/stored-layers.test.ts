@@ -1,0 +1,31 @@
+/** Guessing a push's gzip layers from the image a tag names in ECR (a re-push on a runner with an empty cache). */
+import { describe, expect, it } from 'vitest';
+import { makePlan } from '../../src/plan/plan.js';
+import { storedLayerGuess } from '../../src/plan/stored-layers.js';
+import { desc, index, manifest, OCI_CONFIG, OCI_TAR, OCI_TGZ } from './nodes.js';
+
+const config = desc('c', OCI_CONFIG);
+const raw = desc('raw', OCI_TAR, 5000);
+const kept = desc('kept', OCI_TGZ);
+const gz = { digest: `sha256:${'f'.repeat(64)}`, size: 1234, mediaType: OCI_TGZ };
+const storedAs = (c: object, layers: object[]): string => JSON.stringify({ schemaVersion: 2, config: c, layers });
+
+describe('guessing gzip layers from a stored image', () => {
+  it('takes the stored layer at the position of each layer still to be gzipped, and nothing for the others', () => {
+    const plan = makePlan(manifest(config, [raw, kept]));
+    expect(storedLayerGuess(plan, storedAs(config, [gz, kept]))).toEqual(new Map([[raw.digest, { digest: gz.digest, size: gz.size }]]));
+  });
+
+  it('guesses nothing from an image with another config, another layer count, an index, or text that is not a manifest', () => {
+    const plan = makePlan(manifest(config, [raw, kept]));
+    expect(storedLayerGuess(plan, storedAs(desc('other', OCI_CONFIG), [gz, kept]))).toBeUndefined();
+    expect(storedLayerGuess(plan, storedAs(config, [gz]))).toBeUndefined();
+    expect(storedLayerGuess(plan, JSON.stringify({ schemaVersion: 2, manifests: [] }))).toBeUndefined();
+    expect(storedLayerGuess(plan, 'not json')).toBeUndefined();
+  });
+
+  it('guesses nothing for an index root, whose children are rendered from their own layers', () => {
+    const plan = makePlan(index([manifest(config, [raw], { os: 'linux', architecture: 'amd64' })]));
+    expect(storedLayerGuess(plan, storedAs(config, [gz]))).toBeUndefined();
+  });
+});
