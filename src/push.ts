@@ -313,6 +313,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const exactDigest = exactManifests && rootOf(exactManifests).digest;
     const basis = exactManifests ? { rendered: exactManifests, present, cache: trusted } : named && asStored(plan, tags, named, present, trusted);
     const done = basis && named ? alreadyTagged(plan, basis.rendered, tags, named, basis.present, basis.cache, onEvent, tally) : undefined;
+    if (done) requireDigest(ref.digest, done.rendered);
     // Tags an immutable repository keeps on another image are refused now, not after the uploads
     // (a dry run reports the same): by digest when it is known before sending, else by config.
     if (!done) await refuseHeldTags(t, facts, (image) => (exactDigest ? image.digest === exactDigest : mayRenderAs(plan.root, image.manifest)), tags, named);

@@ -197,6 +197,16 @@ describe('push() to a digest destination', () => {
       .rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining(other) });
     expect(client.calls).toEqual([]);
   });
+
+  it('refuses a digest that is not the image when, with an empty cache, the digest is learnt from the image under the tag', async () => {
+    const handler = fakeEcr();
+    await push({ source: fixture('docker-archive.tar'), destination: 'app:v1', cacheDir: scratchDir('ecr-push-cache'), internals: { client: stubClient(handler) } });
+    const client = stubClient(handler);
+    const other = `sha256:${'0'.repeat(64)}`;
+    await expect(push({ source: fixture('docker-archive.tar'), destination: `app@${other}`, tags: ['v1'], cacheDir: scratchDir('ecr-push-empty'), internals: { client } }))
+      .rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining(other) });
+    expect(client.calls.map((c) => c.call)).not.toContain('PutImage');
+  });
 });
 
 describe('push() of an image with a zero-byte layer', () => {
