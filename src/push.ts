@@ -138,12 +138,25 @@ function reportManifest(onEvent: EventSink, m: RenderedManifest, tag: string | u
   onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, status, ...(tag !== undefined ? { tag } : {}) });
 }
 
-/** Put every manifest, children by digest first, then the root once per tag (or untagged). */
-async function putManifests(t: Transport, rendered: RenderedManifest[], tags: string[]): Promise<{ pushed: boolean; registryId?: string }> {
+/** Where the manifests go: the tags, what the first round found each naming, and a digest the destination demands. */
+interface Destination {
+  tags: string[];
+  named: ReadonlyMap<string, StoredImage> | undefined;
+  digest: string | undefined;
+}
+
+/**
+ * Put every manifest, children by digest first, then the root once per tag (or untagged). A tag
+ * the first round found naming the root already is reported unchanged without a PutImage.
+ */
+async function putManifests(t: Transport, rendered: RenderedManifest[], to: Destination): Promise<{ pushed: boolean; registryId?: string }> {
   let pushed = false;
   let registryId: string | undefined;
   for (const m of rendered) {
-    await putUnderTags(t, m, tagsFor(m, tags), (tag, { status, registryId: stored }) => {
+    const tags = tagsFor(m, to.tags);
+    const onIt = new Set(m.isRoot ? tags.filter((tag) => tag !== undefined && to.named?.get(tag)?.digest === m.digest) : []);
+    for (const tag of onIt) reportManifest(t.onEvent, m, tag, 'unchanged');
+    await putUnderTags(t, m, tags.filter((tag) => !onIt.has(tag)), (tag, { status, registryId: stored }) => {
       pushed ||= status === 'pushed';
       registryId ??= stored;
       reportManifest(t.onEvent, m, tag, status);
@@ -255,7 +268,7 @@ function knownBeforeSending(plan: PushPlan, cache: CompressionCache): Map<string
 /** Upload what ECR lacks, then put the manifests; the compression cache is saved whatever happens. */
 async function sendAndPut(
   t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: { trusted: CompressionCache; save(): Promise<void> },
-  tags: string[], wantedDigest: string | undefined, workers: number, settings: UploadSettings, tally: Tally,
+  to: Destination, workers: number, settings: UploadSettings, tally: Tally,
 ): Promise<Outcome> {
   let sent: Map<string, SentBlob>;
   try {
@@ -264,8 +277,8 @@ async function sendAndPut(
     await cache.save();
   }
   const rendered = renderManifests(plan, sent);
-  requireDigest(wantedDigest, rendered);
-  return { rendered, ...await putManifests(t, rendered, tags) };
+  requireDigest(to.digest, rendered);
+  return { rendered, ...await putManifests(t, rendered, to) };
 }
 
 export async function push(opts: PushOptions & { internals?: PushInternals }): Promise<PushResult> {
@@ -326,7 +339,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const buffers = new BodyBuffers(workers + 1);
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
     const { rendered, pushed, registryId: stored } = done
-      ?? await sendAndPut(t, plan, source.blobs, present, { trusted, save: () => cache.save() }, tags, ref.digest, workers, settings, tally);
+      ?? await sendAndPut(t, plan, source.blobs, present, { trusted, save: () => cache.save() }, { tags, named, digest: ref.digest }, workers, settings, tally);
     const root = rootOf(rendered);
     const region = client ? await resolvedRegion(client) : ref.region;
     const account = registryId ?? stored ?? facts?.registryId;

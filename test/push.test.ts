@@ -108,7 +108,7 @@ describe('push() against a stubbed ECR client', () => {
     expect(calls.at(-1)).toBe('PutImage');
   });
 
-  it('still puts the manifest when the tag names another image, or only some of the tags name this one', async () => {
+  it('still puts the manifest when the tag names another image, and under the tags that do not name it yet', async () => {
     const dir = fixture('oci-layout');
     const handler = fakeEcr();
     await run(fixture('oci-index'), 'app:v1', handler).pushing;
@@ -116,9 +116,13 @@ describe('push() against a stubbed ECR client', () => {
     expect(await moved.pushing).toMatchObject({ status: 'pushed' });
     expect(afterOpening(moved.client.calls)).toEqual(['PutImage']);
     const client = stubClient(handler);
-    const more = await push({ source: dir, destination: 'app:v1', tags: ['v2'], concurrency: 1, cacheDir, internals: { client } });
+    const events: PushEvent[] = [];
+    const more = await push({ source: dir, destination: 'app:v1', tags: ['v2'], concurrency: 1, cacheDir, onEvent: (e) => events.push(e), internals: { client } });
     expect(more).toMatchObject({ status: 'pushed' });
-    expect(afterOpening(client.calls)).toEqual(['PutImage', 'PutImage']);
+    // v1 names the image already (found in the first round): only v2 gets a PutImage.
+    expect(afterOpening(client.calls)).toEqual(['PutImage']);
+    expect(client.calls.at(-1)?.input.imageTag).toBe('v2');
+    expect(events.filter((e) => e.type === 'manifest').map((e) => e.type === 'manifest' && [e.tag, e.status])).toEqual([['v1', 'unchanged'], ['v2', 'pushed']]);
   });
 
   it('gzips docker-save layers and puts a manifest listing the pushed gzip digests and media type', async () => {
