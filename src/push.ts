@@ -153,14 +153,11 @@ async function putManifests(t: Transport, rendered: RenderedManifest[], to: Dest
   let pushed = false;
   let registryId: string | undefined;
   for (const m of rendered) {
-    const tags = tagsFor(m, to.tags);
-    const onIt = new Set(m.isRoot ? tags.filter((tag) => tag !== undefined && to.named?.get(tag)?.digest === m.digest) : []);
-    for (const tag of onIt) reportManifest(t.onEvent, m, tag, 'unchanged');
-    await putUnderTags(t, m, tags.filter((tag) => !onIt.has(tag)), (tag, { status, registryId: stored }) => {
+    await putUnderTags(t, m, tagsFor(m, to.tags), (tag, { status, registryId: stored }) => {
       pushed ||= status === 'pushed';
       registryId ??= stored;
       reportManifest(t.onEvent, m, tag, status);
-    });
+    }, to.named);
   }
   return registryId ? { pushed, registryId } : { pushed };
 }
@@ -170,8 +167,7 @@ async function putManifests(t: Transport, rendered: RenderedManifest[], to: Dest
  * manifest is reported unchanged, with no further request. Undefined when the push must go on.
  */
 function alreadyTagged(
-  plan: PushPlan, rendered: RenderedManifest[], tags: string[], named: ReadonlyMap<string, StoredImage>,
-  present: BlobsInEcr, cache: CompressionCache, onEvent: EventSink, tally: Tally,
+  plan: PushPlan, { rendered, present, cache }: Basis, tags: string[], named: ReadonlyMap<string, StoredImage>, onEvent: EventSink, tally: Tally,
 ): Outcome | undefined {
   const digest = rootOf(rendered).digest;
   if (tags.length === 0 || !tags.every((tag) => named.get(tag)?.digest === digest)) return undefined;
@@ -183,17 +179,23 @@ function alreadyTagged(
   return { rendered, pushed: false, ...(registryId ? { registryId } : {}) };
 }
 
+/** The manifests as they would be put, with the blobs ECR has and the cache they were worked out from. */
+interface Basis {
+  rendered: RenderedManifest[];
+  present: BlobsInEcr;
+  cache: CompressionCache;
+}
+
 /**
- * The push as it would be if the image every tag names is this one (the compression cache not
- * knowing its gzip layers, on a fresh runner): the layers guessed from that image, the manifests
- * rendered from them, and those layers counted as in ECR, which accepted that manifest only with
- * every layer it names there. Undefined unless the render is exactly the manifest ECR holds.
+ * The push as it would be if the image the first tag names is this one (the compression cache
+ * not knowing its gzip layers, on a fresh runner): the layers guessed from that image, the
+ * manifests rendered from them, and those layers counted as in ECR, which accepted that manifest
+ * only with every layer it names there. Undefined unless the render is exactly the manifest ECR
+ * holds (alreadyTagged then asks the same of every other tag).
  */
-function asStored(
-  plan: PushPlan, tags: string[], named: ReadonlyMap<string, StoredImage>, present: BlobsInEcr, trusted: CompressionCache,
-): { rendered: RenderedManifest[]; present: BlobsInEcr; cache: CompressionCache } | undefined {
+function asStored(plan: PushPlan, tags: string[], named: ReadonlyMap<string, StoredImage>, present: BlobsInEcr, trusted: CompressionCache): Basis | undefined {
   const image = tags.length > 0 ? named.get(tags[0] as string) : undefined;
-  if (!image || !tags.every((tag) => named.get(tag)?.digest === image.digest)) return undefined;
+  if (!image) return undefined;
   const guess = storedLayerGuess(plan, image.manifest);
   if (!guess) return undefined;
   const cache: CompressionCache = { ...trusted, get: (digest) => trusted.get(digest) ?? guess.get(digest) };
@@ -267,12 +269,12 @@ function knownBeforeSending(plan: PushPlan, cache: CompressionCache): Map<string
 
 /** Upload what ECR lacks, then put the manifests; the compression cache is saved whatever happens. */
 async function sendAndPut(
-  t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: { trusted: CompressionCache; save(): Promise<void> },
+  t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: CompressionCache,
   to: Destination, workers: number, settings: UploadSettings, tally: Tally,
 ): Promise<Outcome> {
   let sent: Map<string, SentBlob>;
   try {
-    sent = await sendAllBlobs(t, plan, blobs, present, cache.trusted, workers, settings, tally);
+    sent = await sendAllBlobs(t, plan, blobs, present, cache, workers, settings, tally);
   } finally {
     await cache.save();
   }
@@ -325,7 +327,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const exactManifests = exact ? renderManifests(plan, exact) : undefined;
     const exactDigest = exactManifests && rootOf(exactManifests).digest;
     const basis = exactManifests ? { rendered: exactManifests, present, cache: trusted } : named && asStored(plan, tags, named, present, trusted);
-    const done = basis && named ? alreadyTagged(plan, basis.rendered, tags, named, basis.present, basis.cache, onEvent, tally) : undefined;
+    const done = basis && named ? alreadyTagged(plan, basis, tags, named, onEvent, tally) : undefined;
     if (done) requireDigest(ref.digest, done.rendered);
     // Tags an immutable repository keeps on another image are refused now, not after the uploads
     // (a dry run reports the same): by digest when it is known before sending, else by config.
@@ -339,7 +341,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const buffers = new BodyBuffers(workers + 1);
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
     const { rendered, pushed, registryId: stored } = done
-      ?? await sendAndPut(t, plan, source.blobs, present, { trusted, save: () => cache.save() }, { tags, named, digest: ref.digest }, workers, settings, tally);
+      ?? await sendAndPut(t, plan, source.blobs, present, trusted, { tags, named, digest: ref.digest }, workers, settings, tally);
     const root = rootOf(rendered);
     const region = client ? await resolvedRegion(client) : ref.region;
     const account = registryId ?? stored ?? facts?.registryId;

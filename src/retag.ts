@@ -13,7 +13,7 @@ import type { RetagOptions } from './options.js';
 import { chooseRegistryId, imageUri, parseReference, validateTag } from './reference.js';
 import { classify, EcrServiceError } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
-import { getImages, IDS_PER_CALL, putUnderTags } from './ecr/images.js';
+import { byTag, getImages, IDS_PER_CALL, putUnderTags } from './ecr/images.js';
 import type { Transport } from './ecr/transport.js';
 import { validMaxAttempts } from './plan/options.js';
 import { sha256 } from './image/hashing.js';
@@ -49,14 +49,11 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
       throw new EcrServiceError('ImageDigestDoesNotMatchException', `ECR returned a manifest that does not hash to ${image.digest}`);
     }
     const m = { bytes, digest: image.digest, mediaType: image.mediaType };
-    const already = new Set(found.filter((i) => i.tag !== undefined && i.digest === m.digest).map((i) => i.tag));
     let pushed = false;
-    const report = (tag: string | undefined, status: 'pushed' | 'unchanged'): void => {
+    await putUnderTags(t, m, tags, (tag, { status }) => {
       pushed ||= status === 'pushed';
       onEvent({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, ...(tag !== undefined ? { tag } : {}), status });
-    };
-    for (const tag of tags) if (already.has(tag)) report(tag, 'unchanged');
-    await putUnderTags(t, m, tags.filter((tag) => !already.has(tag)), (tag, { status }) => report(tag, status));
+    }, byTag(found));
     const account = registryId ?? image.registryId;
     const region = client ? await resolvedRegion(client) : ref.region;
     return {

@@ -52,6 +52,11 @@ export async function getImages(t: Transport, ids: ImageId[]): Promise<StoredIma
   });
 }
 
+/** The images asked for by tag, keyed by that tag. */
+export function byTag(images: readonly StoredImage[]): Map<string, StoredImage> {
+  return new Map(images.flatMap((image) => (image.tag === undefined ? [] : [[image.tag, image] as const])));
+}
+
 /** BatchGetImage for one tag or digest; undefined when ECR does not have it. */
 export async function getImage(t: Transport, id: ImageId): Promise<StoredImage | undefined> {
   return (await getImages(t, [id]))[0];
@@ -64,15 +69,20 @@ export function heldTagMessage(t: Transport, tag: string, heldBy: string | undef
 
 /**
  * Put one manifest under each of `tags` in order (`undefined`: untagged), reporting each put
- * through `onPut`. A tag that an immutable repository keeps on another image does not stop the
- * others: every tag is tried, then the conflicts fail together (ImageTagAlreadyExistsException
- * naming each). Any other failure stops at once.
+ * through `onPut`. A tag that `named` (what BatchGetImage found the tags naming) shows on this
+ * digest already is reported unchanged first, with no request. A tag that an immutable
+ * repository keeps on another image does not stop the others: every tag is tried, then the
+ * conflicts fail together (ImageTagAlreadyExistsException naming each). Any other failure stops
+ * at once.
  */
 export async function putUnderTags(
   t: Transport, m: ManifestToPut, tags: readonly (string | undefined)[], onPut: (tag: string | undefined, outcome: PutOutcome) => void,
+  named?: ReadonlyMap<string, StoredImage>,
 ): Promise<void> {
+  const onIt = (tag: string | undefined): boolean => tag !== undefined && named?.get(tag)?.digest === m.digest;
+  for (const tag of tags) if (onIt(tag)) onPut(tag, { status: 'unchanged' });
   const conflicts: EcrServiceError[] = [];
-  for (const tag of tags) {
+  for (const tag of tags.filter((x) => !onIt(x))) {
     if (t.signal?.aborted) throw t.signal.reason;
     let outcome: PutOutcome;
     try {

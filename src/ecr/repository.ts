@@ -7,7 +7,7 @@
  * as it always does.
  */
 import { EcrServiceError } from './classify.js';
-import { getImages, heldTagMessage, IDS_PER_CALL, type StoredImage } from './images.js';
+import { byTag, getImages, heldTagMessage, IDS_PER_CALL, type StoredImage } from './images.js';
 import { sendOptions, type Transport } from './transport.js';
 
 export interface RepositoryFacts {
@@ -38,8 +38,7 @@ export async function describeRepository(t: Transport): Promise<RepositoryFacts 
 /** For each of `tags` the repository has, the image it names (one BatchGetImage); empty when ECR does not answer. */
 export async function taggedImages(t: Transport, tags: readonly string[]): Promise<Map<string, StoredImage>> {
   try {
-    const images = await getImages(t, tags.map((imageTag) => ({ imageTag })));
-    return new Map(images.flatMap((image) => (image.tag === undefined ? [] : [[image.tag, image] as const])));
+    return byTag(await getImages(t, tags.map((imageTag) => ({ imageTag }))));
   } catch {
     return new Map();
   }
