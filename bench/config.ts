@@ -21,7 +21,7 @@ export interface BenchConfig {
   sections: Set<Section>;
 }
 
-export const SECTIONS = ['gzip', 'side-by-side', 'repush', 'startup', 'rss', 'latency'] as const;
+export const SECTIONS = ['gzip', 'side-by-side', 'repush', 'rebuild', 'startup', 'rss', 'latency'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

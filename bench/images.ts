@@ -23,6 +23,11 @@ export interface ImageRecipe {
   layerBytes: number;
   /** Which forms to write (default both). */
   forms?: ('layout' | 'archive')[];
+  /**
+   * A rebuild of the image of this name: the same layers, all but the last, whose data is this
+   * image's own (as when only a build's top layer changed).
+   */
+  rebuildOf?: string;
 }
 
 export interface BenchImage {
@@ -51,7 +56,8 @@ async function writeLayerTar(file: string, recipe: ImageRecipe, index: number): 
   const pack = tar.pack();
   const done = writeHashed(asReadable(pack), file);
   const entry = pack.entry({ name: `data/${recipe.kind}-${index}.bin`, size: recipe.layerBytes, mtime: new Date(0), mode: 0o644, uid: 0, gid: 0 });
-  await pipeline(Readable.from(generate(recipe.kind, recipe.layerBytes, `${recipe.name}/${index}`)), entry);
+  const shared = recipe.rebuildOf !== undefined && index < recipe.layers - 1;
+  await pipeline(Readable.from(generate(recipe.kind, recipe.layerBytes, `${shared ? recipe.rebuildOf : recipe.name}/${index}`)), entry);
   pack.finalize();
   return done;
 }

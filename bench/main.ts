@@ -56,10 +56,10 @@ async function freshPush(source: string, repo: string, tuning: Tuning = 'default
   }
 }
 
-function image(name: string, kind: 'noise' | 'text', totalMiB: number, layers = 4, forms?: ImageRecipe['forms']): Promise<BenchImage> {
-  log(`image ${name}: ${totalMiB} MiB in ${layers} layers of ${kind} (made once, reused)`);
+function image(name: string, kind: 'noise' | 'text', totalMiB: number, layers = 4, forms?: ImageRecipe['forms'], rebuildOf?: string): Promise<BenchImage> {
+  log(`image ${name}: ${totalMiB} MiB in ${layers} layers of ${kind}${rebuildOf ? `, all but the last those of ${rebuildOf}` : ''} (made once, reused)`);
   return ensureImage(join(BENCH_DIR, 'images'), {
-    name, kind, layers, layerBytes: Math.floor((totalMiB * MiB) / layers), ...(forms ? { forms } : {}),
+    name, kind, layers, layerBytes: Math.floor((totalMiB * MiB) / layers), ...(forms ? { forms } : {}), ...(rebuildOf ? { rebuildOf } : {}),
   });
 }
 
@@ -135,6 +135,42 @@ async function repush(cfg: BenchConfig, nodes: BenchNode[], report: Report): Pro
   }
 }
 
+/**
+ * A CI runner with an empty compression cache pushing a rebuild whose top layer changed: onto
+ * the build before (pushed first, not measured, into a repository of its own per run), and into
+ * an empty repository, which is what the push cost before it compressed ahead.
+ */
+async function rebuild(cfg: BenchConfig, report: Report): Promise<void> {
+  for (const kind of ['noise', 'text'] as const) {
+    const base = await image(`${kind}-${cfg.sizeMiB}`, kind, cfg.sizeMiB);
+    const next = await image(`${kind}-${cfg.sizeMiB}-rebuild`, kind, cfg.sizeMiB, 4, ['archive'], `${kind}-${cfg.sizeMiB}`);
+    const emulator = await startEmulatorProcess();
+    try {
+      const onto = async (i: number): Promise<Sample> => {
+        const repo = `rebuild-${kind}-${i}`;
+        const first = await freshTarget(WORK, emulator);
+        await ecrPush(first, base.archive, repo).finally(() => first.stop());
+        await warmPageCache([next.archive]);
+        return freshPush(next.archive, repo, 'default', emulator);
+      };
+      const empty = async (i: number): Promise<Sample> => {
+        await warmPageCache([next.archive]);
+        return freshPush(next.archive, `rebuild-${kind}-empty-${i}`, 'default', emulator);
+      };
+      const ontos: Sample[] = [];
+      const empties: Sample[] = [];
+      for (let i = 0; i < cfg.runs; i++) {
+        log(`rebuild of the ${kind} docker-save: run ${i + 1}/${cfg.runs}`);
+        ontos.push(await onto(i));
+        empties.push(await empty(i));
+      }
+      report.rebuild.push({ kind, sizeMiB: cfg.sizeMiB, layers: 4, onto: medianSample(ontos), empty: medianSample(empties) });
+    } finally {
+      await emulator.stop();
+    }
+  }
+}
+
 async function startup(nodes: BenchNode[], report: Report): Promise<void> {
   log('start-up: ecr-push --version against node -e 0');
   for (const starter of starters(nodes)) {
@@ -178,7 +214,7 @@ async function main(): Promise<void> {
   const cfg = readConfig();
   execFileSync('sh', [join(ROOT, 'bench', 'setup.sh')], { stdio: 'inherit' });
   await mkdir(WORK, { recursive: true });
-  const report: Report = { machine: machineLines(), date: new Date().toISOString(), config: cfg, sideBySide: [], repush: [], startup: [] };
+  const report: Report = { machine: machineLines(), date: new Date().toISOString(), config: cfg, sideBySide: [], repush: [], startup: [], rebuild: [] };
   if (cfg.sections.has('gzip')) {
     log(`gzip encoder throughput on ${cfg.gzipMiB} MiB of each kind`);
     report.gzip = { mib: cfg.gzipMiB, rows: await gzipSpeeds(cfg.gzipMiB) };
@@ -186,6 +222,7 @@ async function main(): Promise<void> {
   const nodes = benchNodes(cfg.otherNodes);
   if (cfg.sections.has('side-by-side')) await sideBySide(cfg, nodes, report);
   if (cfg.sections.has('repush')) await repush(cfg, nodes, report);
+  if (cfg.sections.has('rebuild')) await rebuild(cfg, report);
   if (cfg.sections.has('startup')) await startup(nodes, report);
   if (cfg.sections.has('rss')) await rss(cfg, report);
   if (cfg.sections.has('latency')) await latency(cfg, report);

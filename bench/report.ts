@@ -33,6 +33,8 @@ export interface Report {
   startup: { env: StartEnv; node: string; version: Sample; nodeNoop: Sample }[];
   rss?: { smallMiB: number; small: Sample; bigMiB: number; big: Sample };
   latency?: { layers: number; layerMiB: number; latencyMs: number; plain: Sample; slow: Sample };
+  /** A rebuild whose top layer changed, pushed with an empty cache: onto the build before, and into an empty repository. */
+  rebuild: { kind: string; sizeMiB: number; layers: number; onto: Sample; empty: Sample }[];
 }
 
 function firstLine(command: string, args: string[]): string {
@@ -128,6 +130,17 @@ function gzipTable(g: NonNullable<Report['gzip']>): string[] {
   return out;
 }
 
+function rebuildTable(rows: Report['rebuild']): string[] {
+  const out = [
+    '| docker-save, raw layers, empty compression cache | onto the build before: wall s | CPU s | into an empty repository: wall s | CPU s | wall ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of rows) {
+    out.push(`| ${row.sizeMiB} MiB ${row.kind}, top layer of ${row.layers} changed | ${s(row.onto.wall)} | ${s(row.onto.cpu)} | ${s(row.empty.wall)} | ${s(row.empty.cpu)} | ${(row.onto.wall / row.empty.wall).toFixed(2)} |`);
+  }
+  return out;
+}
+
 export function renderReport(r: Report): string {
   const c = r.config;
   const lines = [
@@ -139,6 +152,7 @@ export function renderReport(r: Report): string {
   if (r.sideBySide.length > 0) lines.push(...sideBySideTable(r.sideBySide), '');
   if (r.freshMemory) lines.push(...freshMemoryTable(r.freshMemory), '');
   if (r.repush.length > 0 || r.startup.length > 0 || r.rss || r.latency) lines.push(...targetRows(r), '');
+  if (r.rebuild.length > 0) lines.push(...rebuildTable(r.rebuild), '');
   if (r.gzip) lines.push(...gzipTable(r.gzip), '');
   return `${lines.join('\n')}`;
 }

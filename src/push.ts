@@ -13,9 +13,10 @@ import { readToEnd, type ByteReader } from './image/byte-reader.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
 import { chooseRegistryId, chooseTags, foreignHostNote, imageUri, parseReference } from './reference.js';
-import type { BlobsInEcr } from './ecr/check.js';
+import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
+import { readStoredBlob } from './ecr/download.js';
 import { firstRound } from './ecr/first-round.js';
 import { putUnderTags, type StoredImage } from './ecr/images.js';
 import { refuseHeldTags } from './ecr/repository.js';
@@ -23,12 +24,13 @@ import type { Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
 import { uploadBlob, type UploadSettings } from './ecr/upload.js';
 import { alreadyInEcr, cacheWithout, confirmedBy, consistentCache, disprovedHits, expectedSent, sentAs, skippedOnCache } from './plan/blob-sends.js';
-import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
+import { defaultCacheDir, openCompressionCache, type CompressedRef, type CompressionCache } from './plan/cache.js';
+import { compressAhead, worthCompressingAhead } from './plan/compress-ahead.js';
 import { layerEncoder, layerEncoderKey } from './plan/encoder.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import { makePlan, type PlannedBlob, type PushPlan } from './plan/plan.js';
 import { runPool } from './plan/pool.js';
-import { storedLayerGuess } from './plan/stored-layers.js';
+import { storedLayerGuess, storedLayersByDiffId, storedManifest } from './plan/stored-layers.js';
 import { mayRenderAs, renderManifests, type RenderedManifest, type SentBlob } from './plan/render.js';
 
 /** Transport-level knobs that are not user options (tests shorten the backoff or bring a stub client). */
@@ -267,6 +269,48 @@ function knownBeforeSending(plan: PushPlan, cache: CompressionCache): Map<string
   return known;
 }
 
+/** The most bytes an image config read back from ECR may have. */
+const STORED_CONFIG_LIMIT = 8 * 1024 * 1024;
+/** The most images under the tags whose configs are read back. */
+const STORED_IMAGES_READ = 4;
+
+/** Uncompressed digest → stored layer, for the layers of the images the tags name (their configs read back). */
+async function storedContent(t: Transport, named: ReadonlyMap<string, StoredImage>): Promise<Map<string, CompressedRef>> {
+  const stored = new Map<string, CompressedRef>();
+  const images = [...new Map([...named.values()].map((image) => [image.digest, image])).values()];
+  for (const image of images.slice(0, STORED_IMAGES_READ)) {
+    const config = storedManifest(image.manifest)?.config;
+    const bytes = config === undefined ? undefined : await readStoredBlob(t, config, STORED_CONFIG_LIMIT);
+    if (!bytes) continue;
+    for (const [diffId, layer] of storedLayersByDiffId(image.manifest, bytes)) if (!stored.has(diffId)) stored.set(diffId, layer);
+  }
+  return stored;
+}
+
+/**
+ * Compressing ahead (plan/compress-ahead.ts), when gzip layers are unknown to the cache and the
+ * tags name images: those layers whose content such an image has are compressed before anything
+ * is sent, their digests recorded in `cache` and asked of ECR. Returns the blobs ECR has, of the
+ * first round and of this one; undefined when nothing was compressed. `cache` is the compression
+ * cache itself, not a view of it made before these entries were.
+ */
+async function compressAheadOfStored(
+  t: Transport, plan: PushPlan, blobs: BlobStore, known: { present: BlobsInEcr; trusted: CompressionCache; cache: CompressionCache },
+  named: ReadonlyMap<string, StoredImage> | undefined, workers: number,
+): Promise<BlobsInEcr | undefined> {
+  const { present, trusted, cache } = known;
+  if (!named || named.size === 0 || knownBeforeSending(plan, trusted)) return undefined;
+  const stored = await storedContent(t, named);
+  const layers = worthCompressingAhead(plan, trusted, stored);
+  if (layers.length === 0) return undefined;
+  t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) before sending: an image under the tags has layers of the same content` });
+  const compressed = await compressAhead(layers, stored, (blob) => openForSend(blobs, blob), cache, workers, t.signal);
+  const digests = layers.flatMap((b) => cache.get(b.source.digest)?.digest ?? []);
+  const more = await checkBlobs(t, digests);
+  t.onEvent({ type: 'info', message: `${more.size} of the ${compressed} layer(s) compressed ahead are in the repository already` });
+  return new Map([...present, ...more]);
+}
+
 /** Upload what ECR lacks, then put the manifests; the compression cache is saved whatever happens. */
 async function sendAndPut(
   t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: CompressionCache,
@@ -306,7 +350,8 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       type: 'plan', repository: ref.repository, tags, blobs: plan.blobs.length, manifests: plan.manifests.length,
       totalBytes: plan.totalBytes, ...(registryId ? { registryId } : {}), ...(opts.dryRun ? { dryRun: true } : {}),
     });
-    const cache = consistentCache(await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey()), plan.blobs);
+    const opened = await openCompressionCache(opts.cacheDir ?? defaultCacheDir(), layerEncoderKey());
+    const cache = consistentCache(opened, plan.blobs);
     const known = knownBeforeSending(plan, cache);
     if (known) requireDigest(ref.digest, renderManifests(plan, known));
     const sender = opts.internals?.client ?? (client = await createEcrClient({
@@ -336,12 +381,16 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       dryRunReport(plan, present, trusted, onEvent, tally);
       return { ...result('dry-run'), ...(exactManifests ? manifestsOf(exactManifests) : digestUnknown(onEvent)) };
     }
+    const ahead = done ? undefined : await compressAheadOfStored(t, plan, source.blobs, { present, trusted, cache: opened }, named, workers);
+    const sending = ahead ? { present: ahead, cache: confirmedBy(consistentCache(opened, plan.blobs), ahead) } : { present, cache: trusted };
+    const knownNow = ahead && knownBeforeSending(plan, sending.cache);
+    if (knownNow) requireDigest(ref.digest, renderManifests(plan, knownNow));
     // A body buffer per worker and one more, so a part is read ahead while the others are in
     // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
     const buffers = new BodyBuffers(workers + 1);
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
     const { rendered, pushed, registryId: stored } = done
-      ?? await sendAndPut(t, plan, source.blobs, present, trusted, { tags, named, digest: ref.digest }, workers, settings, tally);
+      ?? await sendAndPut(t, plan, source.blobs, sending.present, sending.cache, { tags, named, digest: ref.digest }, workers, settings, tally);
     const root = rootOf(rendered);
     const region = client ? await resolvedRegion(client) : ref.region;
     const account = registryId ?? stored ?? facts?.registryId;

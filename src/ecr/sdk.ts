@@ -10,6 +10,7 @@ export {
   CompleteLayerUploadCommand,
   CreateRepositoryCommand,
   DescribeRepositoriesCommand,
+  GetDownloadUrlForLayerCommand,
   ECRClient,
   InitiateLayerUploadCommand,
   PutImageCommand,

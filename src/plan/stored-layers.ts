@@ -1,35 +1,62 @@
 /**
- * A guess at what this push's gzip layers compress to, read from an image ECR already holds:
- * on a runner whose compression cache is empty, the image a tag names may be this very one,
- * pushed by ecr-push before. When that image has the root's config and as many layers, its layer
- * digests and sizes are taken by position for the layers still to be gzipped.
+ * What the image a tag names in ECR says of this push's gzip layers, on a runner whose
+ * compression cache does not know them.
  *
- * The guess counts only when the manifest rendered from it is byte for byte the one ECR holds
- * (push.ts): then the tag already names this image and nothing is sent. Nothing is uploaded or
- * put on its word, and it never enters the compression cache.
+ * - storedLayerGuess: that image may be this very one, pushed by ecr-push before. When it has
+ *   the root's config and as many layers, its layer digests and sizes are taken by position for
+ *   the layers still to be gzipped. The guess counts only when the manifest rendered from it is
+ *   byte for byte the one ECR holds (push.ts): then the tag already names this image and nothing
+ *   is sent. Nothing is uploaded or put on its word, and it never enters the compression cache.
+ * - storedLayersByDiffId: another image (an earlier build) whose config lists, for each layer,
+ *   the digest of its uncompressed content: the layers of this push with such content are worth
+ *   compressing before anything is sent, to see whether ECR has them (compress-ahead.ts).
  */
 import { isObject } from '../image/descriptor.js';
 import type { CompressedRef } from './cache.js';
 import type { PushPlan } from './plan.js';
 import { mayRenderAs } from './render.js';
 
+/** The config digest and the layers of a stored image manifest; undefined for an index or anything else. */
+export function storedManifest(manifest: string): { config: string; layers: CompressedRef[] } | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(manifest);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc) || !isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers)) return undefined;
+  const layers = doc.layers.map((l: unknown) => (isObject(l) && typeof l.digest === 'string' && typeof l.size === 'number' ? { digest: l.digest, size: l.size } : undefined));
+  return layers.every((l) => l !== undefined) ? { config: doc.config.digest, layers: layers as CompressedRef[] } : undefined;
+}
+
 /** Source digest → the stored layer at its position; undefined when the stored image is another. */
 export function storedLayerGuess(plan: PushPlan, manifest: string): Map<string, CompressedRef> | undefined {
   const root = plan.root;
   if (root.kind !== 'manifest' || !mayRenderAs(root, manifest)) return undefined;
-  let layers: unknown;
-  try {
-    layers = (JSON.parse(manifest) as { layers?: unknown }).layers;
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(layers) || layers.length !== root.layers.length) return undefined;
+  const layers = storedManifest(manifest)?.layers;
+  if (!layers || layers.length !== root.layers.length) return undefined;
   const gzipped = new Set(plan.blobs.filter((b) => b.encoding === 'gzip').map((b) => b.source.digest));
   const guess = new Map<string, CompressedRef>();
   root.layers.forEach((layer, i) => {
-    const stored: unknown = layers[i];
-    if (!gzipped.has(layer.digest) || guess.has(layer.digest) || !isObject(stored)) return;
-    if (typeof stored.digest === 'string' && typeof stored.size === 'number') guess.set(layer.digest, { digest: stored.digest, size: stored.size });
+    if (gzipped.has(layer.digest) && !guess.has(layer.digest)) guess.set(layer.digest, layers[i] as CompressedRef);
   });
   return guess.size > 0 ? guess : undefined;
+}
+
+/**
+ * Uncompressed digest (diff_id) → the stored layer, from a stored manifest and the bytes of its
+ * config: the config's `rootfs.diff_ids` name the layers' content in the manifest's order. Empty
+ * when the two do not fit together.
+ */
+export function storedLayersByDiffId(manifest: string, config: Buffer): Map<string, CompressedRef> {
+  const layers = storedManifest(manifest)?.layers;
+  let diffIds: unknown;
+  try {
+    const doc: unknown = JSON.parse(config.toString('utf8'));
+    diffIds = isObject(doc) && isObject(doc.rootfs) ? doc.rootfs.diff_ids : undefined;
+  } catch {
+    return new Map();
+  }
+  if (!layers || !Array.isArray(diffIds) || diffIds.length !== layers.length) return new Map();
+  return new Map(diffIds.flatMap((d: unknown, i) => (typeof d === 'string' ? [[d, layers[i] as CompressedRef] as const] : [])));
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BufferPool, parseInput, receiveBody, serialization, type ReceivedBody } from './body.js';
+import { Downloads } from './downloads.js';
 import { AwsError } from './errors.js';
 import type { Faults, Injection } from './faults.js';
 import { Images } from './images.js';
@@ -23,6 +24,7 @@ type Operation = (input: Record<string, unknown>) => unknown;
 
 export class EcrApi {
   readonly layers: Layers;
+  readonly downloads: Downloads;
   private readonly pool = new BufferPool();
   private readonly operations: Record<string, Operation>;
 
@@ -34,6 +36,7 @@ export class EcrApi {
     private readonly workers: PartWorkers,
   ) {
     this.layers = new Layers(state, workers);
+    this.downloads = new Downloads(state);
     const images = new Images(state);
     const repositories = new Repositories(state);
     this.operations = {
@@ -41,6 +44,7 @@ export class EcrApi {
       InitiateLayerUpload: (i) => this.layers.initiateLayerUpload(i),
       UploadLayerPart: (i) => this.layers.uploadLayerPart(i),
       CompleteLayerUpload: (i) => this.layers.completeLayerUpload(i),
+      GetDownloadUrlForLayer: (i) => this.downloads.getDownloadUrlForLayer(i),
       PutImage: (i) => images.putImage(i),
       BatchGetImage: (i) => images.batchGetImage(i),
       DescribeImages: (i) => images.describeImages(i),

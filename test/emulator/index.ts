@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EcrApi } from './api.js';
+import { DOWNLOAD_PATH } from './downloads.js';
 import { Faults } from './faults.js';
 import { serveRegistry } from './registry.js';
 import { State } from './state.js';
@@ -53,6 +54,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith('/v2')) serveRegistry(state, req, res);
+    else if (req.url?.startsWith(DOWNLOAD_PATH)) api.downloads.serve(req, res);
     else api.serve(req, res).catch(() => res.destroy()); // never an unhandled rejection in the test process
   });
   // Longer than the SDK's idle sockets are kept, so a reused connection is never closed under a request.

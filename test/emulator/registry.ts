@@ -26,13 +26,18 @@ export function serveRegistry(state: State, req: IncomingMessage, res: ServerRes
   }
   const size = state.blobSizes.get(ref);
   if (!repo.blobs.has(ref) || size === undefined) return registryError(res, 404, 'BLOB_UNKNOWN', `blob unknown to registry: ${ref}`);
+  sendBlob(state, ref, size, req, res);
+}
+
+/** A stored blob as the answer to GET (streamed from disk) or HEAD. */
+export function sendBlob(state: State, digest: string, size: number, req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, {
     'Content-Type': 'application/octet-stream',
     'Content-Length': size,
-    'Docker-Content-Digest': ref,
+    'Docker-Content-Digest': digest,
   });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(state.blobPath(ref))
+  createReadStream(state.blobPath(digest))
     .on('error', () => res.destroy())
     .pipe(res);
 }

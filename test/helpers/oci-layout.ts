@@ -19,13 +19,16 @@ async function putBlob(dir: string, bytes: Buffer): Promise<string> {
   return digest;
 }
 
-/** An OCI layout, tag `v1`, whose layers hold exactly `layers` (media type `mediaType`). */
-export async function writeLayout(layers: Buffer[], mediaType = 'application/vnd.oci.image.layer.v1.tar+gzip'): Promise<WrittenLayout> {
+/**
+ * An OCI layout, tag `v1`, whose layers hold exactly `layers` (media type `mediaType`); the
+ * config's diff_ids are `diffIds`, else the layers' own digests.
+ */
+export async function writeLayout(layers: Buffer[], mediaType = 'application/vnd.oci.image.layer.v1.tar+gzip', diffIds?: string[]): Promise<WrittenLayout> {
   const dir = scratchDir('ecr-push-layout');
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   const layerDigests = await Promise.all(layers.map((l) => putBlob(dir, l)));
   const config = Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layerDigests }, config: {},
+    architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds ?? layerDigests }, config: {},
   }));
   const configDigest = await putBlob(dir, config);
   const manifest = Buffer.from(JSON.stringify({

@@ -1,0 +1,90 @@
+/**
+ * A fresh CI runner (empty compression cache) pushing a changed build of an image whose layers
+ * are gzipped on the way: the layers whose content the image under the tag already has are
+ * compressed first and not uploaded again; everything else goes as before.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { cliMissing, runCli } from '../helpers/cli.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { writeLayout } from '../helpers/oci-layout.js';
+import { scratchDir } from '../helpers/scratch.js';
+import { pullSummary, skopeoMissing } from '../helpers/skopeo.js';
+
+const RAW = 'application/vnd.oci.image.layer.v1.tar';
+const TGZ = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const MiB = 1024 * 1024;
+const skip = cliMissing();
+const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+// Two large layers that stay the same between builds (noise, and text that deflate shrinks) and
+// a small top layer that changes.
+const noise = randomBytes(3 * MiB);
+const text = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `line ${i} of a text layer that deflates well\n`).join(''));
+const top = (build: string): Buffer => Buffer.from(`build ${build}\n`.repeat(2000));
+
+describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  const ctx = useEmulator();
+
+  async function push(dir: string, repo: string, ...args: string[]) {
+    const before = ctx.emu.calls.length;
+    const run = await runCli([dir, `${repo}:v1`, '--create-repository', '--json', ...args], {
+      env: { ...ctx.env, XDG_CACHE_HOME: scratchDir('ecr-push-fresh-runner') },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const calls = ctx.emu.calls.slice(before).filter((c) => c.repository === repo);
+    const count = (call: string): number => calls.filter((c) => c.call === call && !c.error).length;
+    return { run, result: JSON.parse(run.stdout) as { status: string; digest: string; blobs: Record<string, number> }, count };
+  }
+
+  it('uploads only the changed layer and the config, and the image pulls back with every digest verified', async () => {
+    const repo = 'fresh/changed';
+    await push((await writeLayout([noise, text, top('1')], RAW)).dir, repo);
+    const second = await push((await writeLayout([noise, text, top('2')], RAW)).dir, repo);
+    expect(second.result).toMatchObject({ status: 'pushed', blobs: { total: 4, uploaded: 2, skipped: 2 } });
+    expect(second.count('InitiateLayerUpload')).toBe(2);
+    expect(second.count('GetDownloadUrlForLayer')).toBe(1);
+    expect(second.run.stderr).toMatch(/compressing 2 layer\(s\) before sending/);
+    expect(second.run.stderr).toMatch(/2 of the 2 layer\(s\) compressed ahead are in the repository already/);
+    expect(ctx.emu.tags(repo)).toEqual({ v1: second.result.digest });
+    if (!skopeoMissing()) {
+      const pulled = await pullSummary(`docker://${ctx.emu.registryHost}/${repo}:v1`);
+      expect(pulled.platforms[0]?.diffIds).toEqual([noise, text, top('2')].map(sha256));
+    }
+  });
+
+  it('without ecr:GetDownloadUrlForLayer, compresses and uploads every layer as before', async () => {
+    const repo = 'fresh/denied';
+    await push((await writeLayout([noise, text, top('1')], RAW)).dir, repo);
+    ctx.emu.addFault({ call: 'GetDownloadUrlForLayer', kind: { exception: 'AccessDeniedException', message: 'not authorized to perform: ecr:GetDownloadUrlForLayer' } });
+    try {
+      const second = await push((await writeLayout([noise, text, top('2')], RAW)).dir, repo);
+      // Every layer's bytes are sent again: ECR then answers LayerAlreadyExistsException for the
+      // two it had, which the result counts as skipped.
+      expect(second.result).toMatchObject({ status: 'pushed', blobs: { total: 4, uploaded: 2, skipped: 2 } });
+      expect(second.count('InitiateLayerUpload')).toBe(4);
+      expect(second.run.stderr).not.toMatch(/compressed ahead/);
+    } finally {
+      ctx.emu.clearFaults();
+    }
+  });
+
+  it('when the image under the tag was gzipped by another encoder, compresses ahead only until a layer differs', async () => {
+    const repo = 'fresh/other-encoder';
+    const layers = [noise, text, top('1')];
+    await push((await writeLayout(layers.map((l) => gzipSync(l, { level: 9 })), TGZ, layers.map(sha256))).dir, repo);
+    const second = await push((await writeLayout([noise, text, top('2')], RAW)).dir, repo, '--concurrency', '1');
+    expect(second.result).toMatchObject({ status: 'pushed', blobs: { uploaded: 4, skipped: 0 } });
+    expect(second.count('InitiateLayerUpload')).toBe(4);
+    expect(second.run.stderr).toMatch(/0 of the 1 layer\(s\) compressed ahead are in the repository already/);
+  });
+
+  it('compresses nothing ahead when the image under the tag shares no layer content', async () => {
+    const repo = 'fresh/unrelated';
+    await push((await writeLayout([top('a')], RAW)).dir, repo);
+    const second = await push((await writeLayout([noise, top('b')], RAW)).dir, repo);
+    expect(second.result).toMatchObject({ status: 'pushed', blobs: { uploaded: 3 } });
+    expect(second.run.stderr).not.toMatch(/compress/);
+  });
+});

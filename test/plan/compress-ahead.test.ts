@@ -1,0 +1,60 @@
+/** Compressing layers ahead of sending, to learn their digests on a runner whose cache is empty. */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { CompressedRef, CompressionCache } from '../../src/plan/cache.js';
+import { compressAhead, worthCompressingAhead } from '../../src/plan/compress-ahead.js';
+import { makePlan, type PlannedBlob } from '../../src/plan/plan.js';
+import { streamReader } from '../helpers/readers.js';
+import { desc, manifest, OCI_CONFIG, OCI_TAR, OCI_TGZ } from './nodes.js';
+
+const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+function memoryCache(entries: [string, CompressedRef][] = []): CompressionCache & { entries: Map<string, CompressedRef> } {
+  const map = new Map(entries);
+  return { entries: map, get: (d) => map.get(d), set: (d, v) => void map.set(d, v), save: async () => undefined };
+}
+
+const big = desc('big', OCI_TAR, 9000);
+const mid = desc('mid', OCI_TAR, 5000);
+const small = desc('small', OCI_TAR, 1000);
+const kept = desc('kept', OCI_TGZ, 7000);
+const plan = makePlan(manifest(desc('c', OCI_CONFIG), [big, mid, small, kept]));
+/** What each layer "compresses" to in these tests: bytes derived from its digest. */
+const output = (blob: PlannedBlob): Buffer => Buffer.from(`compressed ${blob.source.digest}\n`.repeat(3000));
+const open = (blob: PlannedBlob) => streamReader(Readable.from([output(blob)]));
+const refOf = (blob: PlannedBlob): CompressedRef => ({ digest: sha256(output(blob)), size: output(blob).length });
+const blobOf = (d: { digest: string }): PlannedBlob => plan.blobs.find((b) => b.source.digest === d.digest) as PlannedBlob;
+
+describe('which layers are worth compressing ahead', () => {
+  it('picks the layers to gzip that the cache does not know and whose content the stored image has', () => {
+    const stored = new Map([big, mid, kept].map((d) => [d.digest, refOf(blobOf(d))]));
+    const cache = memoryCache([[mid.digest, refOf(blobOf(mid))]]);
+    expect(worthCompressingAhead(plan, cache, stored).map((b) => b.source.digest)).toEqual([big.digest]);
+  });
+});
+
+describe('compressing ahead', () => {
+  it('records the digest and size of what each layer compresses to in the cache', async () => {
+    const layers = [big, mid].map(blobOf);
+    const stored = new Map(layers.map((b) => [b.source.digest, refOf(b)]));
+    const cache = memoryCache();
+    expect(await compressAhead(layers, stored, open, cache, 2, undefined)).toBe(2);
+    expect(cache.entries).toEqual(new Map(layers.map((b) => [b.source.digest, refOf(b)])));
+  });
+
+  it('starts no further layer once one compresses to another digest than the stored layer', async () => {
+    const layers = [big, mid, small].map(blobOf);
+    const stored = new Map(layers.map((b) => [b.source.digest, { digest: `sha256:${'0'.repeat(64)}`, size: 1 }]));
+    const cache = memoryCache();
+    expect(await compressAhead(layers, stored, open, cache, 1, undefined)).toBe(1);
+    expect([...cache.entries.keys()]).toEqual([big.digest]);
+  });
+
+  it('stops when the push is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('interrupted'));
+    const layers = [big].map(blobOf);
+    await expect(compressAhead(layers, new Map(), open, memoryCache(), 1, controller.signal)).rejects.toThrow('interrupted');
+  });
+});
