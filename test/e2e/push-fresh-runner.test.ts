@@ -54,6 +54,20 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     }
   });
 
+  it('uploads only the config of a rebuild whose layers are all unchanged, and refuses a repo@sha256 destination (tagged v1) naming another image before any upload', async () => {
+    const repo = 'fresh/config-only';
+    await push((await writeLayout([noise, text], RAW)).dir, repo);
+    const rebuilt = (await writeLayout([noise, text], RAW, undefined, { build: '2' })).dir;
+    const before = ctx.emu.calls.length;
+    const wrong = await runCli([rebuilt, `${repo}@sha256:${'0'.repeat(64)}`, '-t', 'v1'], { env: { ...ctx.env, XDG_CACHE_HOME: scratchDir('ecr-push-fresh-runner') } });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/the destination names sha256:0{64}, but the image to push is sha256:/);
+    expect(ctx.emu.calls.slice(before).filter((c) => c.call === 'InitiateLayerUpload')).toEqual([]);
+    const second = await push(rebuilt, repo);
+    expect(second.result).toMatchObject({ status: 'pushed', blobs: { total: 3, uploaded: 1, skipped: 2 } });
+    expect(second.count('InitiateLayerUpload')).toBe(1);
+  });
+
   it('without ecr:GetDownloadUrlForLayer, compresses and uploads every layer as before', async () => {
     const repo = 'fresh/denied';
     await push((await writeLayout([noise, text, top('1')], RAW)).dir, repo);

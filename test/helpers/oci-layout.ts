@@ -21,14 +21,16 @@ async function putBlob(dir: string, bytes: Buffer): Promise<string> {
 
 /**
  * An OCI layout, tag `v1`, whose layers hold exactly `layers` (media type `mediaType`); the
- * config's diff_ids are `diffIds`, else the layers' own digests.
+ * config's diff_ids are `diffIds`, else the layers' own digests, and its labels `labels`.
  */
-export async function writeLayout(layers: Buffer[], mediaType = 'application/vnd.oci.image.layer.v1.tar+gzip', diffIds?: string[]): Promise<WrittenLayout> {
+export async function writeLayout(
+  layers: Buffer[], mediaType = 'application/vnd.oci.image.layer.v1.tar+gzip', diffIds?: string[], labels?: Record<string, string>,
+): Promise<WrittenLayout> {
   const dir = scratchDir('ecr-push-layout');
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   const layerDigests = await Promise.all(layers.map((l) => putBlob(dir, l)));
   const config = Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds ?? layerDigests }, config: {},
+    architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds ?? layerDigests }, config: labels ? { Labels: labels } : {},
   }));
   const configDigest = await putBlob(dir, config);
   const manifest = Buffer.from(JSON.stringify({
