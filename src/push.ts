@@ -303,11 +303,11 @@ async function compressAheadOfStored(
   const stored = await storedContent(t, named);
   const layers = worthCompressingAhead(plan, trusted, stored);
   if (layers.length === 0) return undefined;
-  t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) before sending: an image under the tags has layers of the same content` });
+  t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) first, to see whether ECR has them: the image under the tag has layers of the same content` });
   const compressed = await compressAhead(layers, stored, (blob) => openForSend(blobs, blob), cache, workers, t.signal);
   const digests = layers.flatMap((b) => cache.get(b.source.digest)?.digest ?? []);
   const more = await checkBlobs(t, digests);
-  t.onEvent({ type: 'info', message: `${more.size} of the ${compressed} layer(s) compressed ahead are in the repository already` });
+  t.onEvent({ type: 'info', message: `${more.size} of the ${compressed} layer(s) compressed first are in the repository already, and are not uploaded` });
   return new Map([...present, ...more]);
 }
 

@@ -45,8 +45,8 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     expect(second.result).toMatchObject({ status: 'pushed', blobs: { total: 4, uploaded: 2, skipped: 2 } });
     expect(second.count('InitiateLayerUpload')).toBe(2);
     expect(second.count('GetDownloadUrlForLayer')).toBe(1);
-    expect(second.run.stderr).toMatch(/compressing 2 layer\(s\) before sending/);
-    expect(second.run.stderr).toMatch(/2 of the 2 layer\(s\) compressed ahead are in the repository already/);
+    expect(second.run.stderr).toMatch(/compressing 2 layer\(s\) first, to see whether ECR has them/);
+    expect(second.run.stderr).toMatch(/2 of the 2 layer\(s\) compressed first are in the repository already/);
     expect(ctx.emu.tags(repo)).toEqual({ v1: second.result.digest });
     if (!skopeoMissing()) {
       const pulled = await pullSummary(`docker://${ctx.emu.registryHost}/${repo}:v1`);
@@ -78,7 +78,7 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
       // two it had, which the result counts as skipped.
       expect(second.result).toMatchObject({ status: 'pushed', blobs: { total: 4, uploaded: 2, skipped: 2 } });
       expect(second.count('InitiateLayerUpload')).toBe(4);
-      expect(second.run.stderr).not.toMatch(/compressed ahead/);
+      expect(second.run.stderr).not.toMatch(/compressed first/);
     } finally {
       ctx.emu.clearFaults();
     }
@@ -91,7 +91,7 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     const second = await push((await writeLayout([noise, text, top('2')], RAW)).dir, repo, '--concurrency', '1');
     expect(second.result).toMatchObject({ status: 'pushed', blobs: { uploaded: 4, skipped: 0 } });
     expect(second.count('InitiateLayerUpload')).toBe(4);
-    expect(second.run.stderr).toMatch(/0 of the 1 layer\(s\) compressed ahead are in the repository already/);
+    expect(second.run.stderr).toMatch(/0 of the 1 layer\(s\) compressed first are in the repository already/);
   });
 
   it('compresses nothing ahead when the image under the tag shares no layer content', async () => {
