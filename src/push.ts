@@ -5,45 +5,37 @@
  * first. PutImage is never called after an abort or after any blob failed.
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { InputError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import type { EventSink, PushResult } from './events.js';
 import { openSource } from './image/open.js';
 import { selectImage } from './image/select.js';
-import { readToEnd, type ByteReader } from './image/byte-reader.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
 import { chooseRegistryId, chooseTags, foreignHostNote, imageUri, parseReference } from './reference.js';
-import { checkBlobs, type BlobsInEcr } from './ecr/check.js';
+import type { BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
-import { readStoredBlob } from './ecr/download.js';
 import { firstRound } from './ecr/first-round.js';
 import { putUnderTags, type StoredImage } from './ecr/images.js';
 import { refuseHeldTags } from './ecr/repository.js';
 import type { Transport } from './ecr/transport.js';
 import { BodyBuffers } from './ecr/body-buffers.js';
-import { uploadBlob, type UploadSettings } from './ecr/upload.js';
-import { alreadyInEcr, cacheWithout, confirmedBy, consistentCache, disprovedHits, expectedSent, sentAs, skippedOnCache } from './plan/blob-sends.js';
-import { defaultCacheDir, openCompressionCache, type CompressedRef, type CompressionCache } from './plan/cache.js';
-import { compressAhead, worthCompressingAhead } from './plan/compress-ahead.js';
-import { layerEncoder, layerEncoderKey } from './plan/encoder.js';
+import type { UploadSettings } from './ecr/upload.js';
+import { alreadyInEcr, confirmedBy, consistentCache, expectedSent, knownBeforeSending } from './plan/blob-sends.js';
+import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
+import { layerEncoderKey } from './plan/encoder.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
-import { makePlan, type PlannedBlob, type PushPlan } from './plan/plan.js';
-import { runPool } from './plan/pool.js';
-import { storedLayerGuess, storedLayersByDiffId, storedManifest } from './plan/stored-layers.js';
+import { makePlan, type PushPlan } from './plan/plan.js';
+import { storedLayerGuess } from './plan/stored-layers.js';
 import { mayRenderAs, renderManifests, type RenderedManifest, type SentBlob } from './plan/render.js';
+import { aheadOfStored } from './push/ahead.js';
+import { reportSkipped, sendAllBlobs, type Sending, type Tally } from './push/send-blobs.js';
 
 /** Transport-level knobs that are not user options (tests shorten the backoff or bring a stub client). */
 export interface PushInternals {
   upload?: Omit<UploadSettings, 'partSize'>;
   /** Used instead of a new SDK client (and not destroyed at the end). */
   client?: EcrSender;
-}
-
-interface Tally {
-  uploaded: number;
-  skipped: number;
-  bytesUploaded: number;
 }
 
 /** How the manifests ended: put (or found unchanged) and what ECR said of them. */
@@ -53,82 +45,6 @@ interface Outcome {
   pushed: boolean;
   /** The registry (account) ECR said holds the image. */
   registryId?: string;
-}
-
-/**
- * The bytes to send for a blob: as the source stores them (checked by ECR at completion, see
- * upload.ts), or gzip-encoded from the source read and verified on the way.
- */
-function openForSend(blobs: BlobStore, blob: PlannedBlob): ByteReader {
-  if (blob.encoding === 'copy') return blobs.reader(blob.source, { verify: false });
-  return layerEncoder(blobs.reader(blob.source));
-}
-
-/** An event's `sentAs`: the digest ECR holds the blob under, when it is not the source's. */
-function sentAsField(blob: PlannedBlob, digest: string): { sentAs?: string } {
-  return digest !== blob.source.digest ? { sentAs: digest } : {};
-}
-
-/** A blob ECR already has: counted and reported as skipped. */
-function reportSkipped(blob: PlannedBlob, there: SentBlob, tally: Tally, onEvent: EventSink): void {
-  tally.skipped++;
-  onEvent({ type: 'blob-skipped', digest: blob.source.digest, size: there.size, ...sentAsField(blob, there.digest) });
-}
-
-/** Upload (or skip) every blob; returns what each became in ECR, keyed by source digest. */
-async function sendBlobs(
-  t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: CompressionCache,
-  workers: number, settings: UploadSettings, tally: Tally,
-): Promise<Map<string, SentBlob>> {
-  const sent = new Map<string, SentBlob>();
-  await runPool(plan.blobs, workers, t.signal, async (blob, signal) => {
-    const there = alreadyInEcr(blob, cache, present);
-    if (there) {
-      sent.set(blob.source.digest, there);
-      reportSkipped(blob, there, tally, t.onEvent);
-      return;
-    }
-    const known = expectedSent(blob, cache);
-    if (blob.source.size === 0) {
-      throw new InputError(`blob ${blob.source.digest} is empty (zero bytes) and the repository does not have it; ECR cannot store an empty blob`);
-    }
-    t.onEvent({ type: 'blob-start', digest: blob.source.digest, ...(known ? { size: known.size } : {}) });
-    const up = await uploadBlob({ ...t, signal }, {
-      label: blob.source.digest,
-      ...(blob.encoding === 'copy' ? { digest: blob.source.digest, checkSource: () => readToEnd(blobs.reader(blob.source)) } : {}),
-      open: () => openForSend(blobs, blob),
-    }, settings);
-    if (blob.encoding === 'gzip') cache.set(blob.source.digest, { digest: up.digest, size: up.size });
-    sent.set(blob.source.digest, sentAs(blob, up.digest, up.size));
-    if (up.alreadyExisted) tally.skipped++;
-    else {
-      tally.uploaded++;
-      tally.bytesUploaded += up.size;
-    }
-    t.onEvent({ type: 'blob-done', digest: blob.source.digest, size: up.size, alreadyExisted: up.alreadyExisted, ...sentAsField(blob, up.digest) });
-  });
-  return sent;
-}
-
-/**
- * sendBlobs, then the layers it skipped on a cache entry that the push itself disproved (their
- * digest turned out to be another layer's): those are compressed and sent after all.
- */
-async function sendAllBlobs(
-  t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: CompressionCache,
-  workers: number, settings: UploadSettings, tally: Tally,
-): Promise<Map<string, SentBlob>> {
-  const onCacheWord = skippedOnCache(plan.blobs, cache, present);
-  const sent = await sendBlobs(t, plan, blobs, present, cache, workers, settings, tally);
-  const disproved = disprovedHits(plan.blobs, sent, onCacheWord);
-  if (disproved.size === 0) return sent;
-  t.onEvent({ type: 'info', message: `the compression cache was wrong about ${disproved.size} layer(s); compressing them after all` });
-  tally.skipped -= disproved.size;
-  const again = { ...plan, blobs: plan.blobs.filter((b) => disproved.has(b.source.digest)) };
-  for (const [digest, blob] of await sendBlobs(t, again, blobs, new Map(), cacheWithout(cache, disproved), workers, settings, tally)) {
-    sent.set(digest, blob);
-  }
-  return sent;
 }
 
 /** The tags a manifest is put under: the root under each tag (or untagged), a child by digest alone. */
@@ -258,67 +174,14 @@ function requireDigest(wanted: string | undefined, rendered: RenderedManifest[])
   return root;
 }
 
-/** What each blob will be in ECR, when all of that is known before sending (no cache miss). */
-function knownBeforeSending(plan: PushPlan, cache: CompressionCache): Map<string, SentBlob> | undefined {
-  const known = new Map<string, SentBlob>();
-  for (const b of plan.blobs) {
-    const sent = expectedSent(b, cache);
-    if (!sent) return undefined;
-    known.set(b.source.digest, sent);
-  }
-  return known;
-}
-
-/** The most bytes an image config read back from ECR may have. */
-const STORED_CONFIG_LIMIT = 8 * 1024 * 1024;
-/** The most images under the tags whose configs are read back. */
-const STORED_IMAGES_READ = 4;
-
-/** Uncompressed digest → stored layer, for the layers of the images the tags name (their configs read back). */
-async function storedContent(t: Transport, named: ReadonlyMap<string, StoredImage>): Promise<Map<string, CompressedRef>> {
-  const stored = new Map<string, CompressedRef>();
-  const images = [...new Map([...named.values()].map((image) => [image.digest, image])).values()];
-  for (const image of images.slice(0, STORED_IMAGES_READ)) {
-    const config = storedManifest(image.manifest)?.config;
-    const bytes = config === undefined ? undefined : await readStoredBlob(t, config, STORED_CONFIG_LIMIT);
-    if (!bytes) continue;
-    for (const [diffId, layer] of storedLayersByDiffId(image.manifest, bytes)) if (!stored.has(diffId)) stored.set(diffId, layer);
-  }
-  return stored;
-}
-
-/**
- * Compressing ahead (plan/compress-ahead.ts), when gzip layers are unknown to the cache and the
- * tags name images: those layers whose content such an image has are compressed before anything
- * is sent, their digests recorded in `cache` and asked of ECR. Returns the blobs ECR has, of the
- * first round and of this one; undefined when nothing was compressed. `cache` is the compression
- * cache itself, not a view of it made before these entries were.
- */
-async function compressAheadOfStored(
-  t: Transport, plan: PushPlan, blobs: BlobStore, known: { present: BlobsInEcr; trusted: CompressionCache; cache: CompressionCache },
-  named: ReadonlyMap<string, StoredImage> | undefined, workers: number,
-): Promise<BlobsInEcr | undefined> {
-  const { present, trusted, cache } = known;
-  if (!named || named.size === 0 || knownBeforeSending(plan, trusted)) return undefined;
-  const stored = await storedContent(t, named);
-  const layers = worthCompressingAhead(plan, trusted, stored);
-  if (layers.length === 0) return undefined;
-  t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) first, to see whether ECR has them: the image under the tag has layers of the same content` });
-  const compressed = await compressAhead(layers, stored, (blob) => openForSend(blobs, blob), cache, workers, t.signal);
-  const digests = layers.flatMap((b) => cache.get(b.source.digest)?.digest ?? []);
-  const more = await checkBlobs(t, digests);
-  t.onEvent({ type: 'info', message: `${more.size} of the ${compressed} layer(s) compressed first are in the repository already, and are not uploaded` });
-  return new Map([...present, ...more]);
-}
-
 /** Upload what ECR lacks, then put the manifests; the compression cache is saved whatever happens. */
 async function sendAndPut(
   t: Transport, plan: PushPlan, blobs: BlobStore, present: BlobsInEcr, cache: CompressionCache,
-  to: Destination, workers: number, settings: UploadSettings, tally: Tally,
+  to: Destination, how: Sending, tally: Tally,
 ): Promise<Outcome> {
   let sent: Map<string, SentBlob>;
   try {
-    sent = await sendAllBlobs(t, plan, blobs, present, cache, workers, settings, tally);
+    sent = await sendAllBlobs(t, plan, blobs, present, cache, how, tally);
   } finally {
     await cache.save();
   }
@@ -381,16 +244,13 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       dryRunReport(plan, present, trusted, onEvent, tally);
       return { ...result('dry-run'), ...(exactManifests ? manifestsOf(exactManifests) : digestUnknown(onEvent)) };
     }
-    const ahead = done ? undefined : await compressAheadOfStored(t, plan, source.blobs, { present, trusted, cache: opened }, named, workers);
-    const sending = ahead ? { present: ahead, cache: confirmedBy(consistentCache(opened, plan.blobs), ahead) } : { present, cache: trusted };
-    const knownNow = ahead && knownBeforeSending(plan, sending.cache);
-    if (knownNow) requireDigest(ref.digest, renderManifests(plan, knownNow));
     // A body buffer per worker and one more, so a part is read ahead while the others are in
     // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
     const buffers = new BodyBuffers(workers + 1);
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
+    const ahead = done ? undefined : await aheadOfStored(t, plan, source.blobs, trusted, opened, named);
     const { rendered, pushed, registryId: stored } = done
-      ?? await sendAndPut(t, plan, source.blobs, sending.present, sending.cache, { tags, named, digest: ref.digest }, workers, settings, tally);
+      ?? await sendAndPut(t, plan, source.blobs, present, trusted, { tags, named, digest: ref.digest }, { workers, settings, ...(ahead ? { ahead } : {}) }, tally);
     const root = rootOf(rendered);
     const region = client ? await resolvedRegion(client) : ref.region;
     const account = registryId ?? stored ?? facts?.registryId;

@@ -4,7 +4,7 @@
  */
 import type { BlobsInEcr } from '../ecr/check.js';
 import type { CompressedRef, CompressionCache } from './cache.js';
-import type { PlannedBlob } from './plan.js';
+import type { PlannedBlob, PushPlan } from './plan.js';
 import type { SentBlob } from './render.js';
 
 /**
@@ -84,4 +84,15 @@ export function alreadyInEcr(blob: PlannedBlob, cache: CompressionCache, inEcr: 
 /** The sent-blob record for a blob uploaded as `digest`/`size`. */
 export function sentAs(blob: PlannedBlob, digest: string, size: number): SentBlob {
   return { digest, size, mediaType: blob.encoding === 'gzip' ? (blob.gzipMediaType ?? blob.source.mediaType) : blob.source.mediaType };
+}
+
+/** What each blob will be in ECR, when all of that is known before sending (no cache miss). */
+export function knownBeforeSending(plan: PushPlan, cache: CompressionCache): Map<string, SentBlob> | undefined {
+  const known = new Map<string, SentBlob>();
+  for (const b of plan.blobs) {
+    const sent = expectedSent(b, cache);
+    if (!sent) return undefined;
+    known.set(b.source.digest, sent);
+  }
+  return known;
 }

@@ -2,21 +2,21 @@
  * Compressing ahead. On a runner whose compression cache does not know a push's gzip layers (a
  * fresh CI runner), the digest of a gzip layer is known only once it has been compressed, so a
  * push of a changed image would compress and upload every layer, the unchanged ones too. When the
- * image a tag names has layers of the same content (its config lists their diff_ids), those
- * layers are compressed first without being sent, only to learn their digests: those ECR has are
- * then skipped like cache hits, the others are compressed again as they are sent.
+ * image a tag names has layers of the same content (its config lists their diff_ids), each such
+ * layer is compressed first without being sent, only to learn its digest: when ECR has that
+ * digest the layer is skipped like a cache hit, otherwise it is compressed again as it is sent.
+ * The other blobs are uploaded meanwhile, in the same pool of workers.
  *
  * Nothing is taken on the stored image's word: a layer is skipped only for the digest of the
  * bytes this push made, and the encoder is deterministic, so the bytes ECR holds under that
  * digest are the ones the push would send. Once a layer compresses to a digest other than the
  * stored layer's (the stored image was made by another encoder or level), the layers not yet
- * started are left to be sent as before: more of them would very likely differ too.
+ * started are sent as usual: more of them would very likely differ too.
  */
 import { createHash } from 'node:crypto';
 import type { ByteReader } from '../image/byte-reader.js';
 import type { CompressedRef, CompressionCache } from './cache.js';
 import type { PlannedBlob, PushPlan } from './plan.js';
-import { runPool } from './pool.js';
 
 const CHUNK = 1024 * 1024;
 
@@ -44,23 +44,30 @@ async function digestOf(reader: ByteReader, signal: AbortSignal): Promise<Compre
   return { digest: `sha256:${hash.digest('hex')}`, size };
 }
 
-/**
- * Compress `layers` (through `open`, the encoder a push sends with) and record what each
- * compresses to in `cache`; stops starting layers once one differs from its stored layer.
- * Returns how many were compressed.
- */
-export async function compressAhead(
-  layers: readonly PlannedBlob[], stored: ReadonlyMap<string, CompressedRef>, open: (blob: PlannedBlob) => ByteReader,
-  cache: CompressionCache, workers: number, signal: AbortSignal | undefined,
-): Promise<number> {
+export interface AheadOfSending {
+  /** Whether `blob` is to be compressed first: one of the layers chosen, while none has differed. */
+  wants(blob: PlannedBlob): boolean;
+  /**
+   * Compress `blob` without sending it and record what it compresses to in the cache. Returns
+   * that when it is the stored layer's digest; otherwise undefined, and no later layer is wanted.
+   */
+  compress(blob: PlannedBlob, signal: AbortSignal): Promise<CompressedRef | undefined>;
+}
+
+/** Compressing `layers` ahead, through `open` (the encoder a push sends with), recording in `cache`. */
+export function aheadOfSending(
+  layers: readonly PlannedBlob[], stored: ReadonlyMap<string, CompressedRef>, open: (blob: PlannedBlob) => ByteReader, cache: CompressionCache,
+): AheadOfSending {
+  const chosen = new Set(layers.map((b) => b.source.digest));
   let differs = false;
-  let compressed = 0;
-  await runPool(layers, workers, signal, async (blob, jobSignal) => {
-    if (differs) return;
-    const made = await digestOf(open(blob), jobSignal);
-    cache.set(blob.source.digest, made);
-    compressed++;
-    if (made.digest !== stored.get(blob.source.digest)?.digest) differs = true;
-  });
-  return compressed;
+  return {
+    wants: (blob) => !differs && chosen.has(blob.source.digest),
+    compress: async (blob, signal) => {
+      const made = await digestOf(open(blob), signal);
+      cache.set(blob.source.digest, made);
+      if (made.digest === stored.get(blob.source.digest)?.digest) return made;
+      differs = true;
+      return undefined;
+    },
+  };
 }

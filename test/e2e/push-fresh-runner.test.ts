@@ -46,7 +46,7 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     expect(second.count('InitiateLayerUpload')).toBe(2);
     expect(second.count('GetDownloadUrlForLayer')).toBe(1);
     expect(second.run.stderr).toMatch(/compressing 2 layer\(s\) first, to see whether ECR has them/);
-    expect(second.run.stderr).toMatch(/2 of the 2 layer\(s\) compressed first are in the repository already/);
+    expect(second.run.stderr.match(/^skipped sha256:\S+ as sha256:\S+ .*already in the repository/gm)).toHaveLength(2);
     expect(ctx.emu.tags(repo)).toEqual({ v1: second.result.digest });
     if (!skopeoMissing()) {
       const pulled = await pullSummary(`docker://${ctx.emu.registryHost}/${repo}:v1`);
@@ -54,16 +54,10 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     }
   });
 
-  it('uploads only the config of a rebuild whose layers are all unchanged, and refuses a repo@sha256 destination (tagged v1) naming another image before any upload', async () => {
+  it('uploads only the config of a rebuild whose layers are all unchanged', async () => {
     const repo = 'fresh/config-only';
     await push((await writeLayout([noise, text], RAW)).dir, repo);
-    const rebuilt = (await writeLayout([noise, text], RAW, undefined, { build: '2' })).dir;
-    const before = ctx.emu.calls.length;
-    const wrong = await runCli([rebuilt, `${repo}@sha256:${'0'.repeat(64)}`, '-t', 'v1'], { env: { ...ctx.env, XDG_CACHE_HOME: scratchDir('ecr-push-fresh-runner') } });
-    expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/the destination names sha256:0{64}, but the image to push is sha256:/);
-    expect(ctx.emu.calls.slice(before).filter((c) => c.call === 'InitiateLayerUpload')).toEqual([]);
-    const second = await push(rebuilt, repo);
+    const second = await push((await writeLayout([noise, text], RAW, undefined, { build: '2' })).dir, repo);
     expect(second.result).toMatchObject({ status: 'pushed', blobs: { total: 3, uploaded: 1, skipped: 2 } });
     expect(second.count('InitiateLayerUpload')).toBe(1);
   });
@@ -78,7 +72,7 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
       // two it had, which the result counts as skipped.
       expect(second.result).toMatchObject({ status: 'pushed', blobs: { total: 4, uploaded: 2, skipped: 2 } });
       expect(second.count('InitiateLayerUpload')).toBe(4);
-      expect(second.run.stderr).not.toMatch(/compressed first/);
+      expect(second.run.stderr).not.toMatch(/compressing \d+ layer\(s\) first/);
     } finally {
       ctx.emu.clearFaults();
     }
@@ -91,7 +85,7 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     const second = await push((await writeLayout([noise, text, top('2')], RAW)).dir, repo, '--concurrency', '1');
     expect(second.result).toMatchObject({ status: 'pushed', blobs: { uploaded: 4, skipped: 0 } });
     expect(second.count('InitiateLayerUpload')).toBe(4);
-    expect(second.run.stderr).toMatch(/0 of the 1 layer\(s\) compressed first are in the repository already/);
+    expect(second.run.stderr.match(/gzips to another digest than the layer of the same content under the tag/g)).toHaveLength(1);
   });
 
   it('compresses nothing ahead when the image under the tag shares no layer content', async () => {

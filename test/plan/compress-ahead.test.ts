@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CompressedRef, CompressionCache } from '../../src/plan/cache.js';
-import { compressAhead, worthCompressingAhead } from '../../src/plan/compress-ahead.js';
+import { aheadOfSending, worthCompressingAhead } from '../../src/plan/compress-ahead.js';
 import { makePlan, type PlannedBlob } from '../../src/plan/plan.js';
 import { streamReader } from '../helpers/readers.js';
 import { desc, manifest, OCI_CONFIG, OCI_TAR, OCI_TGZ } from './nodes.js';
@@ -35,26 +35,31 @@ describe('which layers are worth compressing ahead', () => {
 });
 
 describe('compressing ahead', () => {
-  it('records the digest and size of what each layer compresses to in the cache', async () => {
-    const layers = [big, mid].map(blobOf);
-    const stored = new Map(layers.map((b) => [b.source.digest, refOf(b)]));
+  const live = new AbortController().signal;
+
+  it('records what a chosen layer compresses to in the cache, and gives it back when it is the stored layer', async () => {
+    const blob = blobOf(big);
     const cache = memoryCache();
-    expect(await compressAhead(layers, stored, open, cache, 2, undefined)).toBe(2);
-    expect(cache.entries).toEqual(new Map(layers.map((b) => [b.source.digest, refOf(b)])));
+    const ahead = aheadOfSending([blob], new Map([[big.digest, refOf(blob)]]), open, cache);
+    expect(ahead.wants(blob)).toBe(true);
+    expect(ahead.wants(blobOf(mid))).toBe(false);
+    expect(await ahead.compress(blob, live)).toEqual(refOf(blob));
+    expect(cache.entries).toEqual(new Map([[big.digest, refOf(blob)]]));
   });
 
-  it('starts no further layer once one compresses to another digest than the stored layer', async () => {
-    const layers = [big, mid, small].map(blobOf);
-    const stored = new Map(layers.map((b) => [b.source.digest, { digest: `sha256:${'0'.repeat(64)}`, size: 1 }]));
+  it('once a layer compresses to another digest than the stored one, gives nothing back and wants no further layer', async () => {
+    const layers = [big, mid].map(blobOf);
     const cache = memoryCache();
-    expect(await compressAhead(layers, stored, open, cache, 1, undefined)).toBe(1);
-    expect([...cache.entries.keys()]).toEqual([big.digest]);
+    const ahead = aheadOfSending(layers, new Map(layers.map((b) => [b.source.digest, { digest: `sha256:${'0'.repeat(64)}`, size: 1 }])), open, cache);
+    expect(await ahead.compress(layers[0]!, live)).toBeUndefined();
+    expect(cache.entries.get(big.digest)).toEqual(refOf(layers[0]!));
+    expect(ahead.wants(layers[1]!)).toBe(false);
   });
 
   it('stops when the push is aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('interrupted'));
-    const layers = [big].map(blobOf);
-    await expect(compressAhead(layers, new Map(), open, memoryCache(), 1, controller.signal)).rejects.toThrow('interrupted');
+    const blob = blobOf(big);
+    await expect(aheadOfSending([blob], new Map(), open, memoryCache()).compress(blob, controller.signal)).rejects.toThrow('interrupted');
   });
 });

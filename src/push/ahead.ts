@@ -1,0 +1,49 @@
+/**
+ * Compressing ahead, from the push's side (plan/compress-ahead.ts): read back the configs of the
+ * images the tags name and choose the layers whose content they have.
+ */
+import type { StoredImage } from '../ecr/images.js';
+import { readStoredBlob } from '../ecr/download.js';
+import type { Transport } from '../ecr/transport.js';
+import type { BlobStore } from '../image/types.js';
+import { knownBeforeSending } from '../plan/blob-sends.js';
+import type { CompressedRef, CompressionCache } from '../plan/cache.js';
+import { aheadOfSending, worthCompressingAhead, type AheadOfSending } from '../plan/compress-ahead.js';
+import type { PushPlan } from '../plan/plan.js';
+import { storedLayersByDiffId, storedManifest } from '../plan/stored-layers.js';
+import { openForSend } from './send-blobs.js';
+
+/** The most bytes an image config read back from ECR may have. */
+const STORED_CONFIG_LIMIT = 8 * 1024 * 1024;
+/** The most images under the tags whose configs are read back. */
+const STORED_IMAGES_READ = 4;
+
+/** Uncompressed digest → stored layer, for the layers of the images the tags name (their configs read back). */
+async function storedContent(t: Transport, named: ReadonlyMap<string, StoredImage>): Promise<Map<string, CompressedRef>> {
+  const stored = new Map<string, CompressedRef>();
+  const images = [...new Map([...named.values()].map((image) => [image.digest, image])).values()];
+  for (const image of images.slice(0, STORED_IMAGES_READ)) {
+    const config = storedManifest(image.manifest)?.config;
+    const bytes = config === undefined ? undefined : await readStoredBlob(t, config, STORED_CONFIG_LIMIT);
+    if (!bytes) continue;
+    for (const [diffId, layer] of storedLayersByDiffId(image.manifest, bytes)) if (!stored.has(diffId)) stored.set(diffId, layer);
+  }
+  return stored;
+}
+
+/**
+ * Compressing ahead (plan/compress-ahead.ts), when gzip layers are unknown to the cache and the
+ * tags name images: the layers whose content such an image has, to be compressed first. `cache`
+ * is the compression cache itself, where what they compress to is recorded (and saved).
+ */
+export async function aheadOfStored(
+  t: Transport, plan: PushPlan, blobs: BlobStore, trusted: CompressionCache, cache: CompressionCache,
+  named: ReadonlyMap<string, StoredImage> | undefined,
+): Promise<AheadOfSending | undefined> {
+  if (!named || named.size === 0 || knownBeforeSending(plan, trusted)) return undefined;
+  const stored = await storedContent(t, named);
+  const layers = worthCompressingAhead(plan, trusted, stored);
+  if (layers.length === 0) return undefined;
+  t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) first, to see whether ECR has them: the image under the tag has layers of the same content` });
+  return aheadOfSending(layers, stored, (blob) => openForSend(blobs, blob), cache);
+}
