@@ -10,7 +10,7 @@ import { EXIT_CODES, UsageError } from './errors.js';
 import { parsePlatformFlag } from './image/select.js';
 import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
 import type { AwsOptions, Compression, InspectOptions, PushOptions, RetagOptions } from './options.js';
-import { chooseRegistryId, registryHost, validateRegion, validateTag } from './reference.js';
+import { chooseRegistryId, parseImageId, registryHost, validateRegion, validateTag } from './reference.js';
 import type { RunFlags } from './report/run.js';
 import { abortOnSignals } from './report/signals.js';
 import { keepYoungGenerationSmall } from './young-generation.js';
@@ -103,6 +103,13 @@ function collectTags(text: string, previous: string[] = []): string[] {
   if (tags.includes('')) throw new UsageError(`-t/--tag got an empty tag in '${text}'`);
   for (const t of tags) validateTag(t);
   return [...previous, ...tags];
+}
+
+/** `--layers-from a --layers-from sha256:…`: tags or digests of images in the destination repository. */
+function collectImageIds(text: string, previous: string[] = []): string[] {
+  const id = text.trim();
+  parseImageId(id, '--layers-from');
+  return [...previous, id];
 }
 
 /**
@@ -235,6 +242,7 @@ function buildProgram(found: (inv: Invocation) => void, env: NodeJS.ProcessEnv):
     .option('--part-size <size>', 'bytes per upload part, 5MiB to 20MiB (default: what ECR offers, at most 20MiB)', parsePartSize)
     .option('--concurrency <n>', 'blobs uploaded at once, 1 to 32 (default 4)', wholeNumber('--concurrency', validConcurrency))
     .option('--create-repository', 'create the repository when it does not exist')
+    .option('--layers-from <tag|digest>', 'look for layers the compression cache does not know in this image of the repository too (tag or sha256 digest; repeat)', collectImageIds)
     .option('--dry-run', 'read the image and ask ECR what is missing, but upload and put nothing');
   addOutputOptions(addAwsOptions(push)).action((source: string, destination: string, o: Record<string, unknown>) => {
     checkAwsSettings(destination, o, env);
@@ -248,6 +256,7 @@ function buildProgram(found: (inv: Invocation) => void, env: NodeJS.ProcessEnv):
       partSize: o.partSize as number | undefined,
       concurrency: o.concurrency as number | undefined,
       createRepository: o.createRepository as boolean | undefined,
+      layersFrom: o.layersFrom as string[] | undefined,
       dryRun: o.dryRun as boolean | undefined,
       ...awsOptions(o),
     });

@@ -37,6 +37,12 @@ export interface PushOptions extends AwsOptions, SelectOptions {
   stdin?: Readable;
   /** Where compressed-layer digests are remembered between pushes (default: the user cache dir). */
   cacheDir?: string;
+  /**
+   * Images of the destination repository (tags or sha256 digests) whose layers a push may find
+   * its own among when the compression cache does not know them, besides the images its tags
+   * name (an earlier build under a tag of its own).
+   */
+  layersFrom?: string[];
 }
 
 export interface RetagOptions extends AwsOptions {

@@ -11,7 +11,7 @@ import { openSource } from './image/open.js';
 import { selectImage } from './image/select.js';
 import type { BlobStore } from './image/types.js';
 import type { PushOptions } from './options.js';
-import { chooseRegistryId, chooseTags, foreignHostNote, imageUri, parseReference } from './reference.js';
+import { chooseRegistryId, chooseTags, foreignHostNote, imageUri, parseImageId, parseReference } from './reference.js';
 import type { BlobsInEcr } from './ecr/check.js';
 import { classify } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
@@ -226,9 +226,10 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
       status, repository: ref.repository, tags, ...(registryId ? { registryId } : {}),
       blobs: { total: plan.blobs.length, ...tally }, manifests: [],
     });
-    const { present, facts, named } = await firstRound(t, {
+    const { present, facts, named, layersFrom } = await firstRound(t, {
       digests: plan.blobs.map((b) => expectedSent(b, cache)?.digest).filter((d): d is string => d !== undefined),
-      tags, dryRun: opts.dryRun === true, createRepository: opts.createRepository === true,
+      tags, layersFrom: (opts.layersFrom ?? []).map((id) => parseImageId(id, 'layersFrom')), dryRun: opts.dryRun === true,
+      createRepository: opts.createRepository === true,
     });
     const trusted = confirmedBy(cache, present);
     const exact = knownBeforeSending(plan, trusted);
@@ -248,7 +249,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
     const buffers = new BodyBuffers(workers + 1);
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
-    const ahead = done ? undefined : await aheadOfStored(t, plan, source.blobs, trusted, opened, named);
+    const ahead = done ? undefined : await aheadOfStored(t, plan, source.blobs, trusted, opened, [...(named?.values() ?? []), ...layersFrom]);
     const { rendered, pushed, registryId: stored } = done
       ?? await sendAndPut(t, plan, source.blobs, present, trusted, { tags, named, digest: ref.digest }, { workers, settings, ...(ahead ? { ahead } : {}) }, tally);
     const root = rootOf(rendered);

@@ -99,6 +99,13 @@ export function validateRepository(name: string, input = name): void {
   }
 }
 
+/** A tag or a sha256 digest naming an image in a repository (`--layers-from`). */
+export function parseImageId(text: string, flag: string): { imageTag: string } | { imageDigest: string } {
+  if (DIGEST.test(text)) return { imageDigest: text };
+  if (TAG.test(text)) return { imageTag: text };
+  throw new UsageError(`${flag} got "${text}": expected a tag of the destination repository or sha256: and 64 lower-case hex digits`);
+}
+
 export function validateTag(tag: string): void {
   if (!TAG.test(tag)) throw new UsageError(`invalid tag "${tag}": ${TAG_RULE}`);
 }

@@ -10,14 +10,16 @@
  */
 import type { BlobsInEcr } from './check.js';
 import { checkBlobs } from './check.js';
-import { createRepository, IDS_PER_CALL, type StoredImage } from './images.js';
-import { describeRepository, taggedImages, type RepositoryFacts } from './repository.js';
+import { byTag, createRepository, getImages, IDS_PER_CALL, type StoredImage } from './images.js';
+import { describeRepository, type RepositoryFacts } from './repository.js';
 import { errorName, type Transport } from './transport.js';
 
 export interface FirstQuestions {
   /** The digests the blobs will have in ECR, as far as known before sending. */
   digests: string[];
   tags: string[];
+  /** Further images to read (`--layers-from`), by tag or digest. */
+  layersFrom: ({ imageTag: string } | { imageDigest: string })[];
   dryRun: boolean;
   createRepository: boolean;
 }
@@ -27,6 +29,23 @@ export interface FirstAnswers {
   facts: RepositoryFacts | undefined;
   /** What each tag names, when they were asked about. */
   named: ReadonlyMap<string, StoredImage> | undefined;
+  /** The images of `layersFrom` the repository has. */
+  layersFrom: StoredImage[];
+}
+
+/**
+ * One BatchGetImage for the tags and the `layersFrom` images (when they fit in one call, not in
+ * a dry run): what each tag names (undefined without tags), and the `layersFrom` images found.
+ * A failure (no ecr:BatchGetImage) answers that nothing was found.
+ */
+async function lookUp(t: Transport, q: FirstQuestions): Promise<Pick<FirstAnswers, 'named' | 'layersFrom'>> {
+  const ids = [...q.tags.map((imageTag) => ({ imageTag })), ...q.layersFrom];
+  if (q.dryRun || ids.length === 0 || ids.length > IDS_PER_CALL) return { named: undefined, layersFrom: [] };
+  const images = await getImages(t, ids).catch(() => []);
+  const tags = new Set(q.tags);
+  const named = q.tags.length > 0 ? byTag(images.filter((i) => i.tag !== undefined && tags.has(i.tag))) : undefined;
+  const wanted = (i: StoredImage): boolean => q.layersFrom.some((id) => ('imageTag' in id ? id.imageTag === i.tag : id.imageDigest === i.digest));
+  return { named, layersFrom: images.filter(wanted) };
 }
 
 async function findPresent(t: Transport, q: FirstQuestions): Promise<BlobsInEcr> {
@@ -40,9 +59,8 @@ async function findPresent(t: Transport, q: FirstQuestions): Promise<BlobsInEcr>
 }
 
 async function ask(t: Transport, q: FirstQuestions): Promise<FirstAnswers> {
-  const lookUp = !q.dryRun && q.tags.length > 0 && q.tags.length <= IDS_PER_CALL ? taggedImages(t, q.tags) : undefined;
-  const [present, facts, named] = await Promise.all([findPresent(t, q), describeRepository(t), lookUp]);
-  return { present, facts, named };
+  const [present, facts, images] = await Promise.all([findPresent(t, q), describeRepository(t), lookUp(t, q)]);
+  return { present, facts, ...images };
 }
 
 export async function firstRound(t: Transport, q: FirstQuestions): Promise<FirstAnswers> {

@@ -18,11 +18,11 @@ const STORED_CONFIG_LIMIT = 8 * 1024 * 1024;
 /** The most images under the tags whose configs are read back. */
 const STORED_IMAGES_READ = 4;
 
-/** Uncompressed digest → stored layer, for the layers of the images the tags name (their configs read back). */
-async function storedContent(t: Transport, named: ReadonlyMap<string, StoredImage>): Promise<Map<string, CompressedRef>> {
+/** Uncompressed digest → stored layer, for the layers of `images` (their configs read back). */
+async function storedContent(t: Transport, images: readonly StoredImage[]): Promise<Map<string, CompressedRef>> {
   const stored = new Map<string, CompressedRef>();
-  const images = [...new Map([...named.values()].map((image) => [image.digest, image])).values()];
-  for (const image of images.slice(0, STORED_IMAGES_READ)) {
+  const distinct = [...new Map(images.map((image) => [image.digest, image])).values()];
+  for (const image of distinct.slice(0, STORED_IMAGES_READ)) {
     const config = storedManifest(image.manifest)?.config;
     const bytes = config === undefined ? undefined : await readStoredBlob(t, config, STORED_CONFIG_LIMIT);
     if (!bytes) continue;
@@ -33,17 +33,17 @@ async function storedContent(t: Transport, named: ReadonlyMap<string, StoredImag
 
 /**
  * Compressing ahead (plan/compress-ahead.ts), when gzip layers are unknown to the cache and the
- * tags name images: the layers whose content such an image has, to be compressed first. `cache`
- * is the compression cache itself, where what they compress to is recorded (and saved).
+ * repository has `images` (those the tags name, and `--layers-from`): the layers whose content
+ * such an image has, to be compressed first. `cache` is the compression cache itself, where what
+ * they compress to is recorded (and saved).
  */
 export async function aheadOfStored(
-  t: Transport, plan: PushPlan, blobs: BlobStore, trusted: CompressionCache, cache: CompressionCache,
-  named: ReadonlyMap<string, StoredImage> | undefined,
+  t: Transport, plan: PushPlan, blobs: BlobStore, trusted: CompressionCache, cache: CompressionCache, images: readonly StoredImage[],
 ): Promise<AheadOfSending | undefined> {
-  if (!named || named.size === 0 || knownBeforeSending(plan, trusted)) return undefined;
-  const stored = await storedContent(t, named);
+  if (images.length === 0 || knownBeforeSending(plan, trusted)) return undefined;
+  const stored = await storedContent(t, images);
   const layers = worthCompressingAhead(plan, trusted, stored);
   if (layers.length === 0) return undefined;
-  t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) first, to see whether ECR has them: the image under the tag has layers of the same content` });
+  t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) first, to see whether ECR has them: an image in the repository has layers of the same content` });
   return aheadOfSending(layers, stored, (blob) => openForSend(blobs, blob), cache);
 }

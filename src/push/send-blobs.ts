@@ -59,7 +59,7 @@ export interface Sending {
 async function foundAhead(t: Transport, blob: PlannedBlob, ahead: AheadOfSending, signal: AbortSignal): Promise<SentBlob | undefined> {
   const made = await ahead.compress(blob, signal);
   if (!made) {
-    t.onEvent({ type: 'info', message: `layer ${blob.source.digest} gzips to another digest than the layer of the same content under the tag (another encoder or level made it); the other layers are compressed as they are sent` });
+    t.onEvent({ type: 'info', message: `layer ${blob.source.digest} gzips to another digest than the layer of the same content in the repository (another encoder or level made it); the other layers are compressed as they are sent` });
     return undefined;
   }
   const present = await checkBlobs({ ...t, signal }, [made.digest]);

@@ -9,7 +9,7 @@ describe('command line → library options', () => {
     const inv = await parseArgs([
       './image.tar', 'team/app:v1', '-t', '1.2.3', '--tag', 'latest,stable', '--image', '2', '--platform', 'linux/arm64/v8',
       '--compression', 'gzip', '--part-size', '8MiB', '--concurrency', '6', '--create-repository', '--dry-run',
-      '--profile', 'ci', '--region', 'eu-west-1', '--registry-id', '123456789012', '--endpoint-url', 'http://127.0.0.1:4566',
+      '--layers-from', 'latest', '--layers-from', `sha256:${'a'.repeat(64)}`, '--profile', 'ci', '--region', 'eu-west-1', '--registry-id', '123456789012', '--endpoint-url', 'http://127.0.0.1:4566',
       '--max-attempts', '5', '--json', '--digest-file', 'd.txt', '-v', '--no-color',
     ]);
     expect(inv).toEqual({
@@ -17,11 +17,17 @@ describe('command line → library options', () => {
       options: {
         source: './image.tar', destination: 'team/app:v1', tags: ['1.2.3', 'latest', 'stable'], image: '2',
         platform: 'linux/arm64/v8', compression: 'gzip', partSize: 8 * 1024 * 1024, concurrency: 6,
-        createRepository: true, dryRun: true, profile: 'ci', region: 'eu-west-1', registryId: '123456789012',
+        createRepository: true, dryRun: true, layersFrom: ['latest', `sha256:${'a'.repeat(64)}`], profile: 'ci', region: 'eu-west-1', registryId: '123456789012',
         endpointUrl: 'http://127.0.0.1:4566', maxAttempts: 5,
       },
       flags: { json: true, quiet: false, verbose: true, color: false, digestFile: 'd.txt' },
     });
+  });
+
+  it('refuses a --layers-from that is neither a tag nor a sha256 digest, naming the flag', async () => {
+    for (const bad of ['no/slashes', 'sha256:short', '']) {
+      await expect(parseArgs(['./image.tar', 'app:v1', '--layers-from', bad])).rejects.toThrow(/--layers-from got ".*": expected a tag/);
+    }
   });
 
   it('accepts the explicit push command and leaves unset options out', async () => {

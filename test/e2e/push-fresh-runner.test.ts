@@ -27,9 +27,12 @@ const top = (build: string): Buffer => Buffer.from(`build ${build}\n`.repeat(200
 describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (skipped: ${skip})` : ''}`, () => {
   const ctx = useEmulator();
 
+  /** Push `dir` to `repo` (tag v1 unless `repo` has one) with an empty compression cache. */
   async function push(dir: string, repo: string, ...args: string[]) {
     const before = ctx.emu.calls.length;
-    const run = await runCli([dir, `${repo}:v1`, '--create-repository', '--json', ...args], {
+    const destination = repo.includes(':') ? repo : `${repo}:v1`;
+    repo = destination.slice(0, destination.indexOf(':'));
+    const run = await runCli([dir, destination, '--create-repository', '--json', ...args], {
       env: { ...ctx.env, XDG_CACHE_HOME: scratchDir('ecr-push-fresh-runner') },
     });
     expect(run.code, run.stderr).toBe(0);
@@ -62,6 +65,19 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     expect(second.count('InitiateLayerUpload')).toBe(1);
   });
 
+  it('with --layers-from, finds its layers in an earlier build under a tag of its own (by digest or tag)', async () => {
+    const repo = 'fresh/own-tags';
+    const first = await push((await writeLayout([noise, text, top('1')], RAW)).dir, `${repo}:build-1`);
+    const unaided = await push((await writeLayout([noise, text, top('2')], RAW)).dir, `${repo}:build-2`);
+    expect(unaided.count('InitiateLayerUpload')).toBe(4);
+    const byDigest = await push((await writeLayout([noise, text, top('3')], RAW)).dir, `${repo}:build-3`, '--layers-from', first.result.digest);
+    expect(byDigest.result).toMatchObject({ status: 'pushed', blobs: { uploaded: 2, skipped: 2 } });
+    expect(byDigest.count('InitiateLayerUpload')).toBe(2);
+    const byTag = await push((await writeLayout([noise, text, top('4')], RAW)).dir, `${repo}:build-4`, '--layers-from', 'build-3', '--layers-from', 'no-such-tag');
+    expect(byTag.count('InitiateLayerUpload')).toBe(2);
+    expect(ctx.emu.tags(repo)).toEqual({ 'build-1': first.result.digest, 'build-2': unaided.result.digest, 'build-3': byDigest.result.digest, 'build-4': byTag.result.digest });
+  });
+
   it('without ecr:GetDownloadUrlForLayer, compresses and uploads every layer as before', async () => {
     const repo = 'fresh/denied';
     await push((await writeLayout([noise, text, top('1')], RAW)).dir, repo);
@@ -85,7 +101,7 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     const second = await push((await writeLayout([noise, text, top('2')], RAW)).dir, repo, '--concurrency', '1');
     expect(second.result).toMatchObject({ status: 'pushed', blobs: { uploaded: 4, skipped: 0 } });
     expect(second.count('InitiateLayerUpload')).toBe(4);
-    expect(second.run.stderr.match(/gzips to another digest than the layer of the same content under the tag/g)).toHaveLength(1);
+    expect(second.run.stderr.match(/gzips to another digest than the layer of the same content in the repository/g)).toHaveLength(1);
   });
 
   it('compresses nothing ahead when the image under the tag shares no layer content', async () => {
