@@ -20,14 +20,16 @@ const STORED_IMAGES_READ = 4;
 
 /** Uncompressed digest → stored layer, for the layers of `images` (their configs read back). */
 async function storedContent(t: Transport, images: readonly StoredImage[]): Promise<Map<string, CompressedRef>> {
-  const stored = new Map<string, CompressedRef>();
-  const distinct = [...new Map(images.map((image) => [image.digest, image])).values()];
-  for (const image of distinct.slice(0, STORED_IMAGES_READ)) {
+  const distinct = [...new Map(images.map((image) => [image.digest, image])).values()].slice(0, STORED_IMAGES_READ);
+  const configs = await Promise.all(distinct.map((image) => {
     const config = storedManifest(image.manifest)?.config;
-    const bytes = config === undefined ? undefined : await readStoredBlob(t, config, STORED_CONFIG_LIMIT);
-    if (!bytes) continue;
-    for (const [diffId, layer] of storedLayersByDiffId(image.manifest, bytes)) if (!stored.has(diffId)) stored.set(diffId, layer);
-  }
+    return config === undefined ? undefined : readStoredBlob(t, config, STORED_CONFIG_LIMIT);
+  }));
+  const stored = new Map<string, CompressedRef>();
+  distinct.forEach((image, i) => {
+    const bytes = configs[i];
+    if (bytes) for (const [diffId, layer] of storedLayersByDiffId(image.manifest, bytes)) if (!stored.has(diffId)) stored.set(diffId, layer);
+  });
   return stored;
 }
 

@@ -12,7 +12,7 @@ const yaml = await readFile(join(REPO_ROOT, 'action.yml'), 'utf8');
 describe('action.yml', () => {
   it('hands every declared input to the step, and the step uses each one', () => {
     const inputs = actionInputs(yaml);
-    expect(inputs).toEqual(expect.arrayContaining(['image', 'repository', 'region', 'create-repository', 'platform', 'compression']));
+    expect(inputs).toEqual(expect.arrayContaining(['image', 'repository', 'layers-from', 'region', 'create-repository', 'platform', 'compression']));
     const env = actionStepEnv(yaml);
     const script = actionRunScript(yaml);
     for (const input of inputs) {
@@ -42,7 +42,7 @@ describe('action.yml', () => {
         execFile('bash', ['-c', actionRunScript(yaml)], {
           env: {
             ...env, PATH: `${bin}:${env.PATH ?? ''}`, ...(tunables === undefined ? {} : { GLIBC_TUNABLES: tunables }),
-            ECR_PUSH_IMAGE: 'image.tar', ECR_PUSH_REPOSITORY: 'app:v1', ECR_PUSH_TAGS: '', ECR_PUSH_REGION: '',
+            ECR_PUSH_IMAGE: 'image.tar', ECR_PUSH_REPOSITORY: 'app:v1', ECR_PUSH_TAGS: '', ECR_PUSH_LAYERS_FROM: '', ECR_PUSH_REGION: '',
             ECR_PUSH_CREATE_REPOSITORY: 'false', ECR_PUSH_PLATFORM: '', ECR_PUSH_COMPRESSION: 'auto', ECR_PUSH_PACKAGE: 'ecr-push@0',
             ...inputs,
           },
@@ -60,6 +60,12 @@ describe('action.yml', () => {
     it('passes the image and repository after --, so a path starting with - is not read as an option', async () => {
       const { lines } = await step({ ECR_PUSH_IMAGE: '-image.tar', ECR_PUSH_TAGS: 'a, b' });
       expect(lines[1]).toBe('--yes --package ecr-push@0 -- ecr-push --compression auto --tag a --tag b -- -image.tar app:v1');
+    });
+
+    it('passes each layers-from entry as its own --layers-from, however they are separated', async () => {
+      const digest = `sha256:${'a'.repeat(64)}`;
+      const { lines } = await step({ ECR_PUSH_LAYERS_FROM: `latest,\n${digest} build-7` });
+      expect(lines[1]).toBe(`--yes --package ecr-push@0 -- ecr-push --compression auto --layers-from latest --layers-from ${digest} --layers-from build-7 -- image.tar app:v1`);
     });
 
     it('takes create-repository as true or false in any case, and refuses anything else', async () => {
