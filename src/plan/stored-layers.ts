@@ -9,9 +9,11 @@
  *   is sent. Nothing is uploaded or put on its word, and it never enters the compression cache.
  * - storedLayersByDiffId: another image (an earlier build) whose config lists, for each layer,
  *   the digest of its uncompressed content: the layers of this push with such content are worth
- *   compressing before anything is sent, to see whether ECR has them (compress-ahead.ts).
+ *   compressing before anything is sent, to see whether ECR has them (compress-ahead.ts). When
+ *   that image is an index, storedChildFor picks its manifest for the push's platform.
  */
-import { isObject } from '../image/descriptor.js';
+import { isObject, parsePlatform } from '../image/descriptor.js';
+import type { Platform } from '../image/types.js';
 import type { CompressedRef } from './cache.js';
 import type { PushPlan } from './plan.js';
 import { mayRenderAs } from './render.js';
@@ -59,4 +61,26 @@ export function storedLayersByDiffId(manifest: string, config: Buffer): Map<stri
   }
   if (!layers || !Array.isArray(diffIds) || diffIds.length !== layers.length) return new Map();
   return new Map(diffIds.flatMap((d: unknown, i) => (typeof d === 'string' ? [[d, layers[i] as CompressedRef] as const] : [])));
+}
+
+/**
+ * The digest of the manifest a stored index lists for `platform` (same os and architecture, and
+ * the same variant when both name one); undefined for a manifest, or when none is listed.
+ */
+export function storedChildFor(index: string, platform: Platform | undefined): string | undefined {
+  if (!platform) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(index);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc) || !Array.isArray(doc.manifests)) return undefined;
+  for (const entry of doc.manifests as unknown[]) {
+    if (!isObject(entry) || typeof entry.digest !== 'string') continue;
+    const p = parsePlatform(entry.platform);
+    if (p && p.os === platform.os && p.architecture === platform.architecture
+      && (p.variant === undefined || platform.variant === undefined || p.variant === platform.variant)) return entry.digest;
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@
  * Compressing ahead, from the push's side (plan/compress-ahead.ts): read back the configs of the
  * images the tags name and choose the layers whose content they have.
  */
-import type { StoredImage } from '../ecr/images.js';
+import { getImage, type StoredImage } from '../ecr/images.js';
 import { readStoredBlob } from '../ecr/download.js';
 import type { Transport } from '../ecr/transport.js';
 import type { BlobStore } from '../image/types.js';
@@ -10,7 +10,8 @@ import { knownBeforeSending } from '../plan/blob-sends.js';
 import type { CompressedRef, CompressionCache } from '../plan/cache.js';
 import { aheadOfSending, worthCompressingAhead, type AheadOfSending } from '../plan/compress-ahead.js';
 import type { PushPlan } from '../plan/plan.js';
-import { storedLayersByDiffId, storedManifest } from '../plan/stored-layers.js';
+import type { Platform } from '../image/types.js';
+import { storedChildFor, storedLayersByDiffId, storedManifest } from '../plan/stored-layers.js';
 import { openForSend } from './send-blobs.js';
 
 /** The most bytes an image config read back from ECR may have. */
@@ -18,18 +19,28 @@ const STORED_CONFIG_LIMIT = 8 * 1024 * 1024;
 /** The most images under the tags whose configs are read back. */
 const STORED_IMAGES_READ = 4;
 
-/** Uncompressed digest → stored layer, for the layers of `images` (their configs read back). */
-async function storedContent(t: Transport, images: readonly StoredImage[]): Promise<Map<string, CompressedRef>> {
+/** The image manifest to learn from: `image` itself, or the manifest for `platform` when it is an index. */
+async function imageManifest(t: Transport, image: StoredImage, platform: Platform | undefined): Promise<string | undefined> {
+  if (storedManifest(image.manifest)) return image.manifest;
+  const child = storedChildFor(image.manifest, platform);
+  return child === undefined ? undefined : (await getImage(t, { imageDigest: child }).catch(() => undefined))?.manifest;
+}
+
+/** The layers of one stored image by uncompressed digest (its config read back); empty when it cannot be read. */
+async function layersOf(t: Transport, image: StoredImage, platform: Platform | undefined): Promise<Map<string, CompressedRef>> {
+  const manifest = await imageManifest(t, image, platform);
+  const config = manifest === undefined ? undefined : storedManifest(manifest)?.config;
+  const bytes = config === undefined ? undefined : await readStoredBlob(t, config, STORED_CONFIG_LIMIT);
+  return manifest !== undefined && bytes ? storedLayersByDiffId(manifest, bytes) : new Map();
+}
+
+/** Uncompressed digest → stored layer, for the layers of `images` (read side by side). */
+async function storedContent(t: Transport, images: readonly StoredImage[], platform: Platform | undefined): Promise<Map<string, CompressedRef>> {
   const distinct = [...new Map(images.map((image) => [image.digest, image])).values()].slice(0, STORED_IMAGES_READ);
-  const configs = await Promise.all(distinct.map((image) => {
-    const config = storedManifest(image.manifest)?.config;
-    return config === undefined ? undefined : readStoredBlob(t, config, STORED_CONFIG_LIMIT);
-  }));
   const stored = new Map<string, CompressedRef>();
-  distinct.forEach((image, i) => {
-    const bytes = configs[i];
-    if (bytes) for (const [diffId, layer] of storedLayersByDiffId(image.manifest, bytes)) if (!stored.has(diffId)) stored.set(diffId, layer);
-  });
+  for (const layers of await Promise.all(distinct.map((image) => layersOf(t, image, platform)))) {
+    for (const [diffId, layer] of layers) if (!stored.has(diffId)) stored.set(diffId, layer);
+  }
   return stored;
 }
 
@@ -43,7 +54,7 @@ export async function aheadOfStored(
   t: Transport, plan: PushPlan, blobs: BlobStore, trusted: CompressionCache, cache: CompressionCache, images: readonly StoredImage[],
 ): Promise<AheadOfSending | undefined> {
   if (images.length === 0 || knownBeforeSending(plan, trusted)) return undefined;
-  const stored = await storedContent(t, images);
+  const stored = await storedContent(t, images, plan.root.kind === 'manifest' ? plan.root.platform : undefined);
   const layers = worthCompressingAhead(plan, trusted, stored);
   if (layers.length === 0) return undefined;
   t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) first, to see whether ECR has them: an image in the repository has layers of the same content` });

@@ -4,8 +4,10 @@
  * compressed first and not uploaded again; everything else goes as before.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { PutImageCommand } from '@aws-sdk/client-ecr';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { ecrClient } from '../emulator/sdk.js';
 import { cliMissing, runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { writeLayout } from '../helpers/oci-layout.js';
@@ -76,6 +78,26 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     const byTag = await push((await writeLayout([noise, text, top('4')], RAW)).dir, `${repo}:build-4`, '--layers-from', 'build-3', '--layers-from', 'no-such-tag');
     expect(byTag.count('InitiateLayerUpload')).toBe(2);
     expect(ctx.emu.tags(repo)).toEqual({ 'build-1': first.result.digest, 'build-2': unaided.result.digest, 'build-3': byDigest.result.digest, 'build-4': byTag.result.digest });
+  });
+
+  it('learns from the manifest for its platform when the image it is pointed at is an index', async () => {
+    const repo = 'fresh/index';
+    const first = await push((await writeLayout([noise, text, top('1')], RAW)).dir, `${repo}:build-1`);
+    const manifest = Buffer.from(await (await fetch(`${ctx.emu.endpoint}/v2/${repo}/manifests/${first.result.digest}`)).arrayBuffer());
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: first.result.digest, size: manifest.length, platform: { os: 'linux', architecture: 'amd64' } }],
+    });
+    const client = ecrClient(ctx.emu);
+    try {
+      await client.send(new PutImageCommand({ repositoryName: repo, imageManifest: index, imageTag: 'multi' }));
+    } finally {
+      client.destroy();
+    }
+    const second = await push((await writeLayout([noise, text, top('2')], RAW)).dir, `${repo}:build-2`, '--layers-from', 'multi');
+    expect(second.result).toMatchObject({ status: 'pushed', blobs: { uploaded: 2, skipped: 2 } });
+    expect(second.count('InitiateLayerUpload')).toBe(2);
   });
 
   it('without ecr:GetDownloadUrlForLayer, compresses and uploads every layer as before', async () => {

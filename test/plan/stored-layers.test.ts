@@ -1,7 +1,7 @@
 /** Guessing a push's gzip layers from the image a tag names in ECR (a re-push on a runner with an empty cache). */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/plan/plan.js';
-import { storedLayerGuess, storedLayersByDiffId } from '../../src/plan/stored-layers.js';
+import { storedChildFor, storedLayerGuess, storedLayersByDiffId } from '../../src/plan/stored-layers.js';
 import { desc, index, manifest, OCI_CONFIG, OCI_TAR, OCI_TGZ } from './nodes.js';
 
 const config = desc('c', OCI_CONFIG);
@@ -46,5 +46,24 @@ describe('the stored layers by the content their config names', () => {
     expect(storedLayersByDiffId(storedAs(config, [gz, other]), configBytes([raw.digest]))).toEqual(new Map());
     expect(storedLayersByDiffId(storedAs(config, [gz]), Buffer.from('{'))).toEqual(new Map());
     expect(storedLayersByDiffId(JSON.stringify({ schemaVersion: 2, manifests: [] }), configBytes([]))).toEqual(new Map());
+  });
+});
+
+describe("a stored index's manifest for the push's platform", () => {
+  const child = (digest: string, platform: object) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 100, platform });
+  const arm = `sha256:${'1'.repeat(64)}`;
+  const amd = `sha256:${'2'.repeat(64)}`;
+  const stored = JSON.stringify({ schemaVersion: 2, manifests: [child(arm, { os: 'linux', architecture: 'arm64', variant: 'v8' }), child(amd, { os: 'linux', architecture: 'amd64' })] });
+
+  it('picks the child of the same os and architecture, a variant named on one side only not counting against it', () => {
+    expect(storedChildFor(stored, { os: 'linux', architecture: 'amd64' })).toBe(amd);
+    expect(storedChildFor(stored, { os: 'linux', architecture: 'arm64' })).toBe(arm);
+    expect(storedChildFor(stored, { os: 'linux', architecture: 'arm64', variant: 'v7' })).toBeUndefined();
+  });
+
+  it('picks nothing from a manifest, for another platform, or without a platform to look for', () => {
+    expect(storedChildFor(storedAs(config, [gz]), { os: 'linux', architecture: 'amd64' })).toBeUndefined();
+    expect(storedChildFor(stored, { os: 'windows', architecture: 'amd64' })).toBeUndefined();
+    expect(storedChildFor(stored, undefined)).toBeUndefined();
   });
 });
