@@ -197,6 +197,7 @@ describe.skipIf(skip)('the npm package', () => {
       ECR_PUSH_IMAGE: fixture('oci-index'),
       ECR_PUSH_REPOSITORY: 'pkg/action:v2',
       ECR_PUSH_TAGS: 'stable, latest',
+      ECR_PUSH_LAYERS_FROM: '',
       ECR_PUSH_REGION: '',
       ECR_PUSH_CREATE_REPOSITORY: 'true',
       ECR_PUSH_PLATFORM: '',
