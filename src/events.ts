@@ -9,6 +9,12 @@ export type PushEvent =
   | { type: 'plan'; repository: string; registryId?: string; tags: string[]; blobs: number; manifests: number; totalBytes: number; dryRun?: boolean }
   /** A blob ECR already has; `sentAs` as for blob-done. */
   | { type: 'blob-skipped'; digest: string; size: number; sentAs?: string }
+  /**
+   * A layer is compressed without being sent, to learn whether ECR has it already (compressing
+   * ahead, on a runner whose compression cache does not know it); `size` is the uncompressed
+   * size. A blob-skipped or a blob-start of the same digest follows.
+   */
+  | { type: 'blob-compressing'; digest: string; size: number }
   /** A blob upload begins (size is the bytes to send, when known). */
   | { type: 'blob-start'; digest: string; size?: number }
   /** Bytes of one blob confirmed by ECR so far. A retry may make `done` go down. */

@@ -57,6 +57,7 @@ export interface Sending {
  * content, when ECR has that digest: what it is in ECR. Undefined when it must be sent.
  */
 async function foundAhead(t: Transport, blob: PlannedBlob, ahead: AheadOfSending, signal: AbortSignal): Promise<SentBlob | undefined> {
+  t.onEvent({ type: 'blob-compressing', digest: blob.source.digest, size: blob.source.size });
   const made = await ahead.compress(blob, signal);
   if (!made) {
     t.onEvent({ type: 'info', message: `layer ${blob.source.digest} gzips to another digest than the layer of the same content in the repository (another encoder or level made it); the other layers are compressed as they are sent` });

@@ -20,6 +20,10 @@ export function skippedLine(e: EventOf<'blob-skipped'>): string {
   return `skipped ${blobName(e)} ${formatBytes(e.size)} (already in the repository)`;
 }
 
+export function compressingLine(e: EventOf<'blob-compressing'>): string {
+  return `compressing ${shortDigest(e.digest)} ${formatBytes(e.size)} first, to see whether ECR has it`;
+}
+
 export function startLine(e: EventOf<'blob-start'>): string {
   return `uploading ${shortDigest(e.digest)}${e.size === undefined ? '' : ` ${formatBytes(e.size)}`}`;
 }

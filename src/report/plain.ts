@@ -4,7 +4,7 @@
  */
 import type { PushEvent } from '../events.js';
 import { oneLine, shortDigest } from './format.js';
-import { doneLine, manifestLine, planLine, progressText, requestLine, retryLine, skippedLine, startLine } from './lines.js';
+import { compressingLine, doneLine, manifestLine, planLine, progressText, requestLine, retryLine, skippedLine, startLine } from './lines.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 
 export interface PlainReporterOptions extends ReporterOptions {
@@ -27,6 +27,8 @@ export function plainReporter(opts: PlainReporterOptions): Reporter {
         return write(planLine(e));
       case 'blob-skipped':
         return write(skippedLine(e));
+      case 'blob-compressing':
+        return write(compressingLine(e));
       case 'blob-start':
         started.set(e.digest, { at: now(), ...(e.size === undefined ? {} : { size: e.size }) });
         lastLine.set(e.digest, now());

@@ -14,6 +14,8 @@ interface Active {
   start: number;
   done: number;
   size?: number;
+  /** Compressed ahead, not being sent (yet). */
+  compressing?: boolean;
 }
 
 export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Reporter {
@@ -29,7 +31,9 @@ export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Repo
     const rate = firstStart === undefined ? '' : formatRate(totals.sent, now() - firstStart);
     const head = `${repository ? `${repository}: ` : ''}${totals.finished}/${totals.blobs} blobs, ` +
       `${formatBytes(totals.sent)} of ${formatBytes(totals.bytes)} sent${totals.sent > 0 && rate ? `, ${rate}` : ''}`;
-    const lines = [...active].map(([digest, a]) => `  ${c.cyan('↑')} ${shortDigest(digest)} ${progressText(a.done, a.size, now() - a.start)}`);
+    const lines = [...active].map(([digest, a]) => (a.compressing
+      ? `  ${c.cyan('≈')} ${shortDigest(digest)} compressing first, to see whether ECR has it (${formatBytes(a.size ?? 0)})`
+      : `  ${c.cyan('↑')} ${shortDigest(digest)} ${progressText(a.done, a.size, now() - a.start)}`));
     return [head, ...lines].join('\n');
   };
 
@@ -41,7 +45,11 @@ export function ttyReporter(opts: ReporterOptions & { color: ColorLevel }): Repo
         totals.blobs = e.blobs;
         totals.bytes = e.totalBytes;
         return planLine(e);
+      case 'blob-compressing':
+        active.set(e.digest, { start: now(), done: 0, size: e.size, compressing: true });
+        return undefined;
       case 'blob-skipped':
+        active.delete(e.digest);
         totals.finished += 1;
         return c.dim(`${c.yellow('=')} ${skippedLine(e)}`);
       case 'blob-start':

@@ -51,6 +51,7 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     expect(second.count('InitiateLayerUpload')).toBe(2);
     expect(second.count('GetDownloadUrlForLayer')).toBe(1);
     expect(second.run.stderr).toMatch(/compressing 2 layer\(s\) first, to see whether ECR has them/);
+    expect(second.run.stderr.match(/^compressing sha256:\S+ [\d.]+ MiB first, to see whether ECR has it$/gm)).toHaveLength(2);
     expect(second.run.stderr.match(/^skipped sha256:\S+ as sha256:\S+ .*already in the repository/gm)).toHaveLength(2);
     expect(ctx.emu.tags(repo)).toEqual({ v1: second.result.digest });
     if (!skopeoMissing()) {

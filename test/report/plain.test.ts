@@ -30,6 +30,11 @@ describe('plain reporter (CI logs and pipes)', () => {
     ]);
   });
 
+  it('says when a layer is compressed first, before it is skipped or uploaded', () => {
+    const lines = run([{ type: 'blob-compressing', digest: UPLOADED, size: 256 * MiB }]);
+    expect(lines).toEqual(['compressing sha256:bbbbbbbbbbbb 256.0 MiB first, to see whether ECR has it']);
+  });
+
   it('says at the start of a dry run that nothing will be uploaded or put', () => {
     const [plan] = pushEvents;
     const lines = run([{ ...(plan as Extract<PushEvent, { type: 'plan' }>), dryRun: true }]);

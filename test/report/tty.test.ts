@@ -2,7 +2,8 @@ import { clearLine, cursorTo, moveCursor } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { ttyReporter } from '../../src/report/tty.js';
 import { captureStream, type Captured } from './capture.js';
-import { pushEvents } from './events.js';
+import type { PushEvent } from '../../src/events.js';
+import { MiB, pushEvents, SKIPPED } from './events.js';
 
 /** A captured stream that says it is an 80-column terminal, with the cursor methods of tty.WriteStream. */
 function terminal(): Captured {
@@ -17,11 +18,11 @@ function terminal(): Captured {
   });
 }
 
-function render(color: 0 | 1, verbose = false): string {
+function render(color: 0 | 1, verbose = false, events: PushEvent[] = pushEvents): string {
   const out = terminal();
   let t = 0;
   const reporter = ttyReporter({ out, verbose, color, now: () => (t += 500) });
-  pushEvents.forEach((e) => reporter.onEvent(e));
+  events.forEach((e) => reporter.onEvent(e));
   reporter.stop();
   return out.text();
 }
@@ -32,6 +33,14 @@ describe('terminal reporter', () => {
     expect(text).toMatch(/team\/app: 1\/2 blobs, 0 B of 31\.0 MiB sent\n {2}↑ sha256:bbbbbbbbbbbb 0 B\/30\.0 MiB 0%/);
     expect(text).toMatch(/team\/app: 1\/2 blobs, 10\.0 MiB of 31\.0 MiB sent, [\d.]+ MiB\/s\n {2}↑ sha256:bbbbbbbbbbbb 10\.0 MiB\/30\.0 MiB 33% [\d.]+ MiB\/s/);
     expect(text).toMatch(/team\/app: 2\/2 blobs, 30\.0 MiB of 31\.0 MiB sent, [\d.]+ MiB\/s/);
+  });
+
+  it('shows a layer being compressed ahead in the spinner until it is skipped', () => {
+    const [plan, , ...rest] = pushEvents;
+    const text = render(0, false, [plan!, { type: 'blob-compressing', digest: SKIPPED, size: 4 * MiB }, { type: 'blob-skipped', digest: SKIPPED, size: MiB }, ...rest]);
+    expect(text).toMatch(/team\/app: 0\/2 blobs, 0 B of 31\.0 MiB sent\n {2}≈ sha256:aaaaaaaaaaaa compressing first, to see whether ECR has it \(4\.0 MiB\)/);
+    expect(text).toMatch(/team\/app: 1\/2 blobs, 0 B of 31\.0 MiB sent\n {2}↑ sha256:bbbbbbbbbbbb/);
+    expect(text.slice(text.indexOf('skipped sha256:aaaaaaaaaaaa'))).not.toContain('≈');
   });
 
   it('keeps skipped, uploaded and manifest lines above the spinner, coloured', () => {
