@@ -9,38 +9,59 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { repoInput, sendOptions, type Transport } from './transport.js';
 
-const TIMEOUT_MS = 20_000;
+/**
+ * How long the GET may take, all told. A runner that reaches ECR's API through a VPC endpoint but
+ * has no route to Amazon S3 (push-only setups need none) must not wait long for a URL it cannot
+ * reach: the push goes on without what the blob would have saved.
+ */
+export const DOWNLOAD_DEADLINE_MS = 5_000;
 
-/** The response body, or undefined past `maxBytes`, on a status other than 200, or on any error. */
-function download(url: URL, maxBytes: number, signal?: AbortSignal): Promise<Buffer | undefined> {
+/** The body of a 200 response, at most `maxBytes` of it; undefined for anything else. */
+function bodyOf(res: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
-    const get = url.protocol === 'https:' ? httpsGet : url.protocol === 'http:' ? httpGet : undefined;
-    if (!get) return resolve(undefined);
-    const req = get(url, { timeout: TIMEOUT_MS, ...(signal ? { signal } : {}) }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      if (res.statusCode !== 200) {
-        res.resume();
+    if (res.statusCode !== 200) {
+      res.resume();
+      return resolve(undefined);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        res.destroy();
         return resolve(undefined);
       }
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          req.destroy();
-          return resolve(undefined);
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => resolve(Buffer.concat(chunks)));
-      res.on('error', () => resolve(undefined));
+      chunks.push(chunk);
     });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
+    res.on('end', () => resolve(Buffer.concat(chunks)));
+    res.on('error', () => resolve(undefined));
+    res.on('close', () => resolve(undefined)); // after 'end' a no-op; otherwise the body was cut off
   });
 }
 
+/** The body GET gives for `url`, or undefined past `maxBytes`, on a status other than 200, past the deadline, or on any error. */
+async function download(url: URL, maxBytes: number, signal: AbortSignal | undefined, deadlineMs: number): Promise<Buffer | undefined> {
+  const get = url.protocol === 'https:' ? httpsGet : url.protocol === 'http:' ? httpGet : undefined;
+  if (!get) return undefined;
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  signal?.addEventListener('abort', stop, { once: true });
+  const deadline = setTimeout(stop, deadlineMs);
+  try {
+    return await new Promise<Buffer | undefined>((resolve) => {
+      const req = get(url, { signal: controller.signal }, (res) => void bodyOf(res, maxBytes).then(resolve));
+      req.on('error', () => resolve(undefined));
+    });
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(deadline);
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
 /** The blob `digest` (sha256) of the repository, when ECR lets it be read and it is at most `maxBytes`. */
-export async function readStoredBlob(t: Transport, digest: string, maxBytes: number): Promise<Buffer | undefined> {
+export async function readStoredBlob(t: Transport, digest: string, maxBytes: number, deadlineMs = DOWNLOAD_DEADLINE_MS): Promise<Buffer | undefined> {
   if (!digest.startsWith('sha256:')) return undefined;
   let url: URL;
   try {
@@ -52,7 +73,7 @@ export async function readStoredBlob(t: Transport, digest: string, maxBytes: num
     t.signal?.throwIfAborted();
     return undefined;
   }
-  const bytes = await download(url, maxBytes, t.signal);
+  const bytes = await download(url, maxBytes, t.signal, deadlineMs);
   t.signal?.throwIfAborted();
   return bytes && `sha256:${createHash('sha256').update(bytes).digest('hex')}` === digest ? bytes : undefined;
 }

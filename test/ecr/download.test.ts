@@ -15,12 +15,16 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/config') return void res.end(config);
     if (req.url === '/other') return void res.end(Buffer.from('other bytes'));
+    if (req.url === '/hang') return; // never answers, as a URL a runner has no route to
     res.writeHead(403).end('<Error><Code>AccessDenied</Code></Error>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => new Promise<void>((resolve) => {
+  server.closeAllConnections();
+  server.close(() => resolve());
+}));
 
 function transportAnswering(path: string | Error) {
   return stubTransport(stubClient((call) => {
@@ -42,6 +46,12 @@ describe('reading a stored config back', () => {
     expect(await readStoredBlob(transportAnswering('/config'), sha256(config), config.length - 1)).toBeUndefined();
     expect(await readStoredBlob(transportAnswering('/expired'), sha256(config), 1024)).toBeUndefined();
     expect(await readStoredBlob(transportAnswering(ecrException('AccessDeniedException')), sha256(config), 1024)).toBeUndefined();
+  });
+
+  it('gives up on a URL that does not answer by the deadline, so the push goes on', async () => {
+    const started = Date.now();
+    expect(await readStoredBlob(transportAnswering('/hang'), sha256(config), 1024, 200)).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('asks nothing for a digest that is not sha256', async () => {
