@@ -14,7 +14,7 @@ import { repoInput, sendOptions, type Transport } from './transport.js';
  * has no route to Amazon S3 (push-only setups need none) must not wait long for a URL it cannot
  * reach: the push goes on without what the blob would have saved.
  */
-export const DOWNLOAD_DEADLINE_MS = 5_000;
+export const DOWNLOAD_DEADLINE_MS = 3_000;
 
 /** The body of a 200 response, at most `maxBytes` of it; undefined for anything else. */
 function bodyOf(res: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
