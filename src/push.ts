@@ -249,7 +249,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     // flight: memory is bound by (workers + 1) × ~27 MiB however many blobs there are.
     const buffers = new BodyBuffers(workers + 1);
     const settings: UploadSettings = { ...opts.internals?.upload, ...(partSize ? { partSize } : {}), buffers };
-    const ahead = done ? undefined : await aheadOfStored(t, plan, source.blobs, trusted, opened, [...(named?.values() ?? []), ...layersFrom]);
+    const ahead = done || exact ? undefined : await aheadOfStored(t, plan, source.blobs, trusted, opened, [...(named?.values() ?? []), ...layersFrom]);
     const { rendered, pushed, registryId: stored } = done
       ?? await sendAndPut(t, plan, source.blobs, present, trusted, { tags, named, digest: ref.digest }, { workers, settings, ...(ahead ? { ahead } : {}) }, tally);
     const root = rootOf(rendered);

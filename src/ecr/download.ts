@@ -4,9 +4,9 @@
  * this way, and only for the work they may save, so every failure (the call denied, the URL
  * unreachable, a blob over the limit or not of its digest) answers undefined.
  */
-import { createHash } from 'node:crypto';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { sha256 } from '../image/hashing.js';
 import { repoInput, sendOptions, type Transport } from './transport.js';
 
 /**
@@ -75,5 +75,5 @@ export async function readStoredBlob(t: Transport, digest: string, maxBytes: num
   }
   const bytes = await download(url, maxBytes, t.signal, deadlineMs);
   t.signal?.throwIfAborted();
-  return bytes && `sha256:${createHash('sha256').update(bytes).digest('hex')}` === digest ? bytes : undefined;
+  return bytes && sha256(bytes) === digest ? bytes : undefined;
 }

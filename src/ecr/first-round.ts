@@ -10,7 +10,7 @@
  */
 import type { BlobsInEcr } from './check.js';
 import { checkBlobs } from './check.js';
-import { byTag, createRepository, getImages, IDS_PER_CALL, type StoredImage } from './images.js';
+import { byTag, createRepository, IDS_PER_CALL, imagesIfReadable, type StoredImage } from './images.js';
 import { describeRepository, type RepositoryFacts } from './repository.js';
 import { errorName, type Transport } from './transport.js';
 
@@ -41,7 +41,7 @@ export interface FirstAnswers {
 async function lookUp(t: Transport, q: FirstQuestions): Promise<Pick<FirstAnswers, 'named' | 'layersFrom'>> {
   const ids = [...q.tags.map((imageTag) => ({ imageTag })), ...q.layersFrom];
   if (q.dryRun || ids.length === 0 || ids.length > IDS_PER_CALL) return { named: undefined, layersFrom: [] };
-  const images = await getImages(t, ids).catch(() => []);
+  const images = await imagesIfReadable(t, ids);
   const tags = new Set(q.tags);
   const named = q.tags.length > 0 ? byTag(images.filter((i) => i.tag !== undefined && tags.has(i.tag))) : undefined;
   const wanted = (i: StoredImage): boolean => q.layersFrom.some((id) => ('imageTag' in id ? id.imageTag === i.tag : id.imageDigest === i.digest));

@@ -52,6 +52,11 @@ export async function getImages(t: Transport, ids: ImageId[]): Promise<StoredIma
   });
 }
 
+/** getImages, or none found when ECR does not answer (a role without ecr:BatchGetImage): the callers only save work with it. */
+export function imagesIfReadable(t: Transport, ids: ImageId[]): Promise<StoredImage[]> {
+  return getImages(t, ids).catch(() => []);
+}
+
 /** The images asked for by tag, keyed by that tag. */
 export function byTag(images: readonly StoredImage[]): Map<string, StoredImage> {
   return new Map(images.flatMap((image) => (image.tag === undefined ? [] : [[image.tag, image] as const])));

@@ -7,7 +7,7 @@
  * as it always does.
  */
 import { EcrServiceError } from './classify.js';
-import { byTag, getImages, heldTagMessage, IDS_PER_CALL, type StoredImage } from './images.js';
+import { byTag, heldTagMessage, IDS_PER_CALL, imagesIfReadable, type StoredImage } from './images.js';
 import { sendOptions, type Transport } from './transport.js';
 
 export interface RepositoryFacts {
@@ -37,11 +37,7 @@ export async function describeRepository(t: Transport): Promise<RepositoryFacts 
 
 /** For each of `tags` the repository has, the image it names (one BatchGetImage); empty when ECR does not answer. */
 export async function taggedImages(t: Transport, tags: readonly string[]): Promise<Map<string, StoredImage>> {
-  try {
-    return byTag(await getImages(t, tags.map((imageTag) => ({ imageTag }))));
-  } catch {
-    return new Map();
-  }
+  return byTag(await imagesIfReadable(t, tags.map((imageTag) => ({ imageTag }))));
 }
 
 /**

@@ -18,15 +18,26 @@ import type { CompressedRef } from './cache.js';
 import type { PushPlan } from './plan.js';
 import { mayRenderAs } from './render.js';
 
-/** The config digest and the layers of a stored image manifest; undefined for an index or anything else. */
-export function storedManifest(manifest: string): { config: string; layers: CompressedRef[] } | undefined {
-  let doc: unknown;
+/** The JSON object `text` holds; undefined for anything else. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    doc = JSON.parse(manifest);
+    const doc: unknown = JSON.parse(text);
+    return isObject(doc) ? doc : undefined;
   } catch {
     return undefined;
   }
-  if (!isObject(doc) || !isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers)) return undefined;
+}
+
+/** What a stored image manifest names: its config digest and its layers, in order. */
+export interface StoredManifest {
+  config: string;
+  layers: CompressedRef[];
+}
+
+/** The config digest and the layers of a stored image manifest; undefined for an index or anything else. */
+export function storedManifest(manifest: string): StoredManifest | undefined {
+  const doc = jsonObject(manifest);
+  if (!doc || !isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers)) return undefined;
   const layers = doc.layers.map((l: unknown) => (isObject(l) && typeof l.digest === 'string' && typeof l.size === 'number' ? { digest: l.digest, size: l.size } : undefined));
   return layers.every((l) => l !== undefined) ? { config: doc.config.digest, layers: layers as CompressedRef[] } : undefined;
 }
@@ -46,20 +57,14 @@ export function storedLayerGuess(plan: PushPlan, manifest: string): Map<string, 
 }
 
 /**
- * Uncompressed digest (diff_id) → the stored layer, from a stored manifest and the bytes of its
- * config: the config's `rootfs.diff_ids` name the layers' content in the manifest's order. Empty
- * when the two do not fit together.
+ * Uncompressed digest (diff_id) → the stored layer, from a stored manifest's layers and the bytes
+ * of its config: the config's `rootfs.diff_ids` name the layers' content in the manifest's order.
+ * Empty when the two do not fit together.
  */
-export function storedLayersByDiffId(manifest: string, config: Buffer): Map<string, CompressedRef> {
-  const layers = storedManifest(manifest)?.layers;
-  let diffIds: unknown;
-  try {
-    const doc: unknown = JSON.parse(config.toString('utf8'));
-    diffIds = isObject(doc) && isObject(doc.rootfs) ? doc.rootfs.diff_ids : undefined;
-  } catch {
-    return new Map();
-  }
-  if (!layers || !Array.isArray(diffIds) || diffIds.length !== layers.length) return new Map();
+export function storedLayersByDiffId(layers: readonly CompressedRef[], config: Buffer): Map<string, CompressedRef> {
+  const doc = jsonObject(config.toString('utf8'));
+  const diffIds = doc && isObject(doc.rootfs) ? doc.rootfs.diff_ids : undefined;
+  if (!Array.isArray(diffIds) || diffIds.length !== layers.length) return new Map();
   return new Map(diffIds.flatMap((d: unknown, i) => (typeof d === 'string' ? [[d, layers[i] as CompressedRef] as const] : [])));
 }
 
@@ -68,14 +73,8 @@ export function storedLayersByDiffId(manifest: string, config: Buffer): Map<stri
  * the same variant when both name one); undefined for a manifest, or when none is listed.
  */
 export function storedChildFor(index: string, platform: Platform | undefined): string | undefined {
-  if (!platform) return undefined;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(index);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(doc) || !Array.isArray(doc.manifests)) return undefined;
+  const doc = platform && jsonObject(index);
+  if (!platform || !doc || !Array.isArray(doc.manifests)) return undefined;
   for (const entry of doc.manifests as unknown[]) {
     if (!isObject(entry) || typeof entry.digest !== 'string') continue;
     const p = parsePlatform(entry.platform);

@@ -2,16 +2,15 @@
  * Compressing ahead, from the push's side (plan/compress-ahead.ts): read back the configs of the
  * images the tags name and choose the layers whose content they have.
  */
-import { getImage, type StoredImage } from '../ecr/images.js';
+import { imagesIfReadable, type StoredImage } from '../ecr/images.js';
 import { readStoredBlob } from '../ecr/download.js';
 import type { Transport } from '../ecr/transport.js';
 import type { BlobStore } from '../image/types.js';
-import { knownBeforeSending } from '../plan/blob-sends.js';
 import type { CompressedRef, CompressionCache } from '../plan/cache.js';
 import { aheadOfSending, worthCompressingAhead, type AheadOfSending } from '../plan/compress-ahead.js';
 import type { PushPlan } from '../plan/plan.js';
 import type { Platform } from '../image/types.js';
-import { storedChildFor, storedLayersByDiffId, storedManifest } from '../plan/stored-layers.js';
+import { storedChildFor, storedLayersByDiffId, storedManifest, type StoredManifest } from '../plan/stored-layers.js';
 import { openForSend } from './send-blobs.js';
 
 /** The most bytes an image config read back from ECR may have. */
@@ -19,19 +18,20 @@ const STORED_CONFIG_LIMIT = 8 * 1024 * 1024;
 /** The most images under the tags whose configs are read back. */
 const STORED_IMAGES_READ = 4;
 
-/** The image manifest to learn from: `image` itself, or the manifest for `platform` when it is an index. */
-async function imageManifest(t: Transport, image: StoredImage, platform: Platform | undefined): Promise<string | undefined> {
-  if (storedManifest(image.manifest)) return image.manifest;
+/** The image manifest to learn from: `image` itself, or the manifest it lists for `platform` when it is an index. */
+async function manifestOf(t: Transport, image: StoredImage, platform: Platform | undefined): Promise<StoredManifest | undefined> {
+  const own = storedManifest(image.manifest);
+  if (own) return own;
   const child = storedChildFor(image.manifest, platform);
-  return child === undefined ? undefined : (await getImage(t, { imageDigest: child }).catch(() => undefined))?.manifest;
+  const [stored] = child === undefined ? [] : await imagesIfReadable(t, [{ imageDigest: child }]);
+  return stored && storedManifest(stored.manifest);
 }
 
 /** The layers of one stored image by uncompressed digest (its config read back); empty when it cannot be read. */
 async function layersOf(t: Transport, image: StoredImage, platform: Platform | undefined): Promise<Map<string, CompressedRef>> {
-  const manifest = await imageManifest(t, image, platform);
-  const config = manifest === undefined ? undefined : storedManifest(manifest)?.config;
-  const bytes = config === undefined ? undefined : await readStoredBlob(t, config, STORED_CONFIG_LIMIT);
-  return manifest !== undefined && bytes ? storedLayersByDiffId(manifest, bytes) : new Map();
+  const manifest = await manifestOf(t, image, platform);
+  const config = manifest && await readStoredBlob(t, manifest.config, STORED_CONFIG_LIMIT);
+  return manifest && config ? storedLayersByDiffId(manifest.layers, config) : new Map();
 }
 
 /** Uncompressed digest → stored layer, for the layers of `images` (read side by side). */
@@ -45,15 +45,15 @@ async function storedContent(t: Transport, images: readonly StoredImage[], platf
 }
 
 /**
- * Compressing ahead (plan/compress-ahead.ts), when gzip layers are unknown to the cache and the
- * repository has `images` (those the tags name, and `--layers-from`): the layers whose content
- * such an image has, to be compressed first. `cache` is the compression cache itself, where what
- * they compress to is recorded (and saved).
+ * Compressing ahead (plan/compress-ahead.ts), for a push with gzip layers the cache does not know
+ * (the caller asks only then) when the repository has `images` (those the tags name, and
+ * `--layers-from`): the layers whose content such an image has, to be compressed first. `cache`
+ * is the compression cache itself, where what they compress to is recorded (and saved).
  */
 export async function aheadOfStored(
   t: Transport, plan: PushPlan, blobs: BlobStore, trusted: CompressionCache, cache: CompressionCache, images: readonly StoredImage[],
 ): Promise<AheadOfSending | undefined> {
-  if (images.length === 0 || knownBeforeSending(plan, trusted)) return undefined;
+  if (images.length === 0) return undefined;
   const stored = await storedContent(t, images, plan.root.kind === 'manifest' ? plan.root.platform : undefined);
   const layers = worthCompressingAhead(plan, trusted, stored);
   if (layers.length === 0) return undefined;

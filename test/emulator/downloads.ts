@@ -8,24 +8,19 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, invalidParameter } from './errors.js';
 import { requiredString } from './input.js';
+import { parseManifest } from './manifest.js';
 import { sendBlob } from './registry.js';
 import { SHA256_DIGEST, type Repository, type State } from './state.js';
 
 export const DOWNLOAD_PATH = '/layer-download/';
 const LIFETIME_MS = 60 * 60 * 1000;
 
-/** The blobs the repository's images reference: their configs and layers. */
+/** Whether an image of the repository references the blob (as its config or a layer). */
 function referenced(repo: Repository, digest: string): boolean {
-  for (const image of repo.images.values()) {
-    let doc: { config?: { digest?: unknown }; layers?: { digest?: unknown }[] };
-    try {
-      doc = JSON.parse(image.bytes.toString('utf8')) as typeof doc;
-    } catch {
-      continue;
-    }
-    if (doc.config?.digest === digest || (Array.isArray(doc.layers) && doc.layers.some((l) => l?.digest === digest))) return true;
-  }
-  return false;
+  return [...repo.images.values()].some((image) => {
+    const parsed = parseManifest(image.bytes.toString('utf8'), image.mediaType);
+    return parsed.kind === 'manifest' && parsed.references.some((r) => r.digest === digest);
+  });
 }
 
 export class Downloads {

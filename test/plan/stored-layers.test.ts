@@ -1,7 +1,7 @@
 /** Guessing a push's gzip layers from the image a tag names in ECR (a re-push on a runner with an empty cache). */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/plan/plan.js';
-import { storedChildFor, storedLayerGuess, storedLayersByDiffId } from '../../src/plan/stored-layers.js';
+import { storedChildFor, storedLayerGuess, storedLayersByDiffId, storedManifest } from '../../src/plan/stored-layers.js';
 import { desc, index, manifest, OCI_CONFIG, OCI_TAR, OCI_TGZ } from './nodes.js';
 
 const config = desc('c', OCI_CONFIG);
@@ -33,19 +33,21 @@ describe('guessing gzip layers from a stored image', () => {
 describe('the stored layers by the content their config names', () => {
   const configBytes = (diffIds: unknown): Buffer => Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } }));
   const other = { digest: `sha256:${'e'.repeat(64)}`, size: 99, mediaType: OCI_TGZ };
+  /** The layers a stored manifest names (none for an index), as the push reads them. */
+  const layersIn = (manifest: string) => storedManifest(manifest)?.layers ?? [];
 
   it("pairs each of the config's diff_ids with the manifest's layer at its position", () => {
     const stored = storedAs(config, [gz, other]);
-    expect(storedLayersByDiffId(stored, configBytes([raw.digest, kept.digest]))).toEqual(new Map([
+    expect(storedLayersByDiffId(layersIn(stored), configBytes([raw.digest, kept.digest]))).toEqual(new Map([
       [raw.digest, { digest: gz.digest, size: gz.size }],
       [kept.digest, { digest: other.digest, size: other.size }],
     ]));
   });
 
   it('pairs nothing when the config lists another number of layers, is not JSON, or the manifest is an index', () => {
-    expect(storedLayersByDiffId(storedAs(config, [gz, other]), configBytes([raw.digest]))).toEqual(new Map());
-    expect(storedLayersByDiffId(storedAs(config, [gz]), Buffer.from('{'))).toEqual(new Map());
-    expect(storedLayersByDiffId(JSON.stringify({ schemaVersion: 2, manifests: [] }), configBytes([]))).toEqual(new Map());
+    expect(storedLayersByDiffId(layersIn(storedAs(config, [gz, other])), configBytes([raw.digest]))).toEqual(new Map());
+    expect(storedLayersByDiffId(layersIn(storedAs(config, [gz])), Buffer.from('{'))).toEqual(new Map());
+    expect(storedLayersByDiffId(layersIn(JSON.stringify({ schemaVersion: 2, manifests: [] })), configBytes([]))).toEqual(new Map());
   });
 });
 
