@@ -20,7 +20,12 @@ import { createRequire } from 'node:module';
 
 type V8 = typeof import('node:v8');
 
-const VERIFIED_NODE_MAJORS = new Set([20, 22, 24]);
+/**
+ * The Node majors whose V8 was checked to know the flag and to heed it when set at run time (on
+ * Node 26 a 1 GiB docker-save push without it grows the young generation to 16 MiB and peaks
+ * 11 MiB higher).
+ */
+export const VERIFIED_NODE_MAJORS: ReadonlySet<number> = new Set([20, 22, 24, 26]);
 
 export function keepYoungGenerationSmall(version: string = process.versions.node): boolean {
   if (!VERIFIED_NODE_MAJORS.has(Number(version.split('.')[0]))) return false;
