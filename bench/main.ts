@@ -179,14 +179,18 @@ async function startup(nodes: BenchNode[], report: Report): Promise<void> {
   }
 }
 
-async function rss(cfg: BenchConfig, report: Report): Promise<void> {
+async function rss(cfg: BenchConfig, nodes: BenchNode[], report: Report): Promise<void> {
   const small = await image(`noise-${cfg.sizeMiB}`, 'noise', cfg.sizeMiB);
   const big = await image(`big-noise-${cfg.bigMiB}`, 'noise', cfg.bigMiB, 4, ['archive']);
-  log(`peak RSS: docker-save ${cfg.sizeMiB} MiB and ${cfg.bigMiB} MiB`);
-  report.rss = {
-    smallMiB: cfg.sizeMiB, small: await freshPush(small.archive, 'rss-small'),
-    bigMiB: cfg.bigMiB, big: await freshPush(big.archive, 'rss-big'),
-  };
+  for (const n of nodes) {
+    log(`peak RSS on Node ${n.nodeVersion}: docker-save ${cfg.sizeMiB} MiB and ${cfg.bigMiB} MiB`);
+    const starter = asInstalled(n);
+    report.rss.push({
+      node: n.nodeVersion,
+      smallMiB: cfg.sizeMiB, small: await freshPush(small.archive, 'rss-small', 'default', undefined, starter),
+      bigMiB: cfg.bigMiB, big: await freshPush(big.archive, 'rss-big', 'default', undefined, starter),
+    });
+  }
 }
 
 async function latency(cfg: BenchConfig, report: Report): Promise<void> {
@@ -214,7 +218,7 @@ async function main(): Promise<void> {
   const cfg = readConfig();
   execFileSync('sh', [join(ROOT, 'bench', 'setup.sh')], { stdio: 'inherit' });
   await mkdir(WORK, { recursive: true });
-  const report: Report = { machine: machineLines(), date: new Date().toISOString(), config: cfg, sideBySide: [], repush: [], startup: [], rebuild: [] };
+  const report: Report = { machine: machineLines(), date: new Date().toISOString(), config: cfg, sideBySide: [], repush: [], startup: [], rebuild: [], rss: [] };
   if (cfg.sections.has('gzip')) {
     log(`gzip encoder throughput on ${cfg.gzipMiB} MiB of each kind`);
     report.gzip = { mib: cfg.gzipMiB, rows: await gzipSpeeds(cfg.gzipMiB) };
@@ -224,7 +228,7 @@ async function main(): Promise<void> {
   if (cfg.sections.has('repush')) await repush(cfg, nodes, report);
   if (cfg.sections.has('rebuild')) await rebuild(cfg, report);
   if (cfg.sections.has('startup')) await startup(nodes, report);
-  if (cfg.sections.has('rss')) await rss(cfg, report);
+  if (cfg.sections.has('rss')) await rss(cfg, nodes, report);
   if (cfg.sections.has('latency')) await latency(cfg, report);
   const text = renderReport(report);
   await writeFile(join(BENCH_DIR, 'results.md'), text);

@@ -31,7 +31,8 @@ export interface Report {
   /** `node` is the version of the Node binary both sides ran on. */
   repush: { form: 'layout' | 'archive'; env: StartEnv; node: string; sizeMiB: number; seconds: number; nodeNoop: number }[];
   startup: { env: StartEnv; node: string; version: Sample; nodeNoop: Sample }[];
-  rss?: { smallMiB: number; small: Sample; bigMiB: number; big: Sample };
+  /** The bench's own Node first, then each of BENCH_NODES. */
+  rss: { node: string; smallMiB: number; small: Sample; bigMiB: number; big: Sample }[];
   latency?: { layers: number; layerMiB: number; latencyMs: number; plain: Sample; slow: Sample };
   /** A rebuild whose top layer changed, pushed with an empty cache: onto the build before, and into an empty repository. */
   rebuild: { kind: string; sizeMiB: number; layers: number; onto: Sample; empty: Sample }[];
@@ -99,10 +100,10 @@ function targetRows(r: Report): string[] {
     const x = u.version.wall / u.nodeNoop.wall;
     out.push(`| \`ecr-push --version\`${startLabel(u)} | ${s(u.version.wall)} s = ${x.toFixed(1)} × \`node -e 0\` (${s(u.nodeNoop.wall)} s) | ≤ 2 × | ${verdict(x <= 2)} |`);
   }
-  if (r.rss) {
-    const { small, big } = r.rss;
+  for (const m of r.rss) {
+    const { small, big } = m;
     const growth = big.rssMiB / small.rssMiB - 1;
-    out.push(`| peak RSS, docker-save ${r.rss.smallMiB} MiB / ${r.rss.bigMiB} MiB | ${mib(small.rssMiB)} / ${mib(big.rssMiB)} MiB (${(growth * 100).toFixed(0)} %) | ≤ 256 MiB, within 10 % | ${verdict(Math.max(small.rssMiB, big.rssMiB) <= 256 && Math.abs(growth) <= 0.1)} |`);
+    out.push(`| peak RSS, docker-save ${m.smallMiB} MiB / ${m.bigMiB} MiB${r.rss.length > 1 ? `, Node ${m.node}` : ''} | ${mib(small.rssMiB)} / ${mib(big.rssMiB)} MiB (${(growth * 100).toFixed(0)} %) | ≤ 256 MiB, within 10 % | ${verdict(Math.max(small.rssMiB, big.rssMiB) <= 256 && Math.abs(growth) <= 0.1)} |`);
   }
   if (r.latency) {
     const { plain, slow } = r.latency;
@@ -151,7 +152,7 @@ export function renderReport(r: Report): string {
   ];
   if (r.sideBySide.length > 0) lines.push(...sideBySideTable(r.sideBySide), '');
   if (r.freshMemory) lines.push(...freshMemoryTable(r.freshMemory), '');
-  if (r.repush.length > 0 || r.startup.length > 0 || r.rss || r.latency) lines.push(...targetRows(r), '');
+  if (r.repush.length > 0 || r.startup.length > 0 || r.rss.length > 0 || r.latency) lines.push(...targetRows(r), '');
   if (r.rebuild.length > 0) lines.push(...rebuildTable(r.rebuild), '');
   if (r.gzip) lines.push(...gzipTable(r.gzip), '');
   return `${lines.join('\n')}`;
