@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODES, UsageError } from './errors.js';
 import { parsePlatformFlag } from './image/select.js';
-import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
+import { DEFAULT_REQUEST_TIMEOUT, validCompression, validConcurrency, validMaxAttempts, validPartSize, validRequestTimeout } from './plan/options.js';
 import type { AwsOptions, Compression, InspectOptions, PushOptions, RetagOptions } from './options.js';
 import { chooseRegistryId, parseImageId, registryHost, validateRegion, validateTag } from './reference.js';
 import type { RunFlags } from './report/run.js';
@@ -153,7 +153,8 @@ function addAwsOptions(cmd: Command): Command {
     .option('--region <region>', 'AWS region (default: from the destination host, AWS_REGION or the profile)', parseRegion)
     .option('--registry-id <account>', '12-digit account id of the registry (default: the caller\'s account)', parseRegistryId)
     .option('--endpoint-url <url>', 'ECR endpoint to use instead of the AWS one', parseEndpoint)
-    .option('--max-attempts <n>', 'attempts per AWS request, throttling and 5xx included (default 3)', wholeNumber('--max-attempts', validMaxAttempts));
+    .option('--max-attempts <n>', 'attempts per AWS request, throttling and 5xx included (default 3)', wholeNumber('--max-attempts', validMaxAttempts))
+    .option('--request-timeout <seconds>', `give a request up after this many seconds without a byte sent or received (default ${DEFAULT_REQUEST_TIMEOUT})`, wholeNumber('--request-timeout', validRequestTimeout));
 }
 
 function addOutputOptions(cmd: Command): Command {
@@ -178,6 +179,7 @@ function awsOptions(o: Record<string, unknown>): AwsOptions {
     registryId: o.registryId as string | undefined,
     endpointUrl: o.endpointUrl as string | undefined,
     maxAttempts: o.maxAttempts as number | undefined,
+    requestTimeout: o.requestTimeout as number | undefined,
   });
 }
 

@@ -13,6 +13,12 @@ export interface AwsOptions {
   endpointUrl?: string;
   /** SDK attempts per request, throttling and 5xx included (default 3). */
   maxAttempts?: number;
+  /**
+   * Seconds a request may go without a byte sent or received before it is given up as a timeout
+   * (and retried like any network error); default 120. A part still being handed to the network
+   * counts as progress; its last few MiB, in the kernel's send buffer, do not.
+   */
+  requestTimeout?: number;
 }
 
 export type Compression = 'auto' | 'gzip' | 'none';

@@ -24,7 +24,7 @@ import type { UploadSettings } from './ecr/upload.js';
 import { alreadyInEcr, confirmedBy, consistentCache, expectedSent, knownBeforeSending } from './plan/blob-sends.js';
 import { defaultCacheDir, openCompressionCache, type CompressionCache } from './plan/cache.js';
 import { layerEncoderKey } from './plan/encoder.js';
-import { validCompression, validConcurrency, validMaxAttempts, validPartSize } from './plan/options.js';
+import { validCompression, validConcurrency, validMaxAttempts, validPartSize, validRequestTimeout } from './plan/options.js';
 import { makePlan, type PushPlan } from './plan/plan.js';
 import { storedLayerGuess } from './plan/stored-layers.js';
 import { mayRenderAs, renderManifests, type RenderedManifest, type SentBlob } from './plan/render.js';
@@ -197,6 +197,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
   const partSize = validPartSize(opts.partSize);
   const compression = validCompression(opts.compression);
   const maxAttempts = validMaxAttempts(opts.maxAttempts);
+  const requestTimeout = validRequestTimeout(opts.requestTimeout);
   const registryId = chooseRegistryId(opts.destination, opts.registryId);
   let client: ECRClient | undefined;
   const source = await openSource(opts.source, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.stdin ? { stdin: opts.stdin } : {}) });
@@ -218,7 +219,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const known = knownBeforeSending(plan, cache);
     if (known) requireDigest(ref.digest, renderManifests(plan, known));
     const sender = opts.internals?.client ?? (client = await createEcrClient({
-      ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
+      ...opts, ...(maxAttempts ? { maxAttempts } : {}), requestTimeout, ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
     }));
     const t: Transport = { client: sender, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
     const tally: Tally = { uploaded: 0, skipped: 0, bytesUploaded: 0 };

@@ -15,7 +15,7 @@ import { classify, EcrServiceError } from './ecr/classify.js';
 import { createEcrClient, resolvedRegion, type EcrSender } from './ecr/client.js';
 import { byTag, getImages, IDS_PER_CALL, putUnderTags } from './ecr/images.js';
 import type { Transport } from './ecr/transport.js';
-import { validMaxAttempts } from './plan/options.js';
+import { validMaxAttempts, validRequestTimeout } from './plan/options.js';
 import { sha256 } from './image/hashing.js';
 
 /** `client`: used instead of a new SDK client and not destroyed at the end (tests bring a stub). */
@@ -29,11 +29,12 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
   opts.tags.forEach(validateTag);
   const tags = [...new Set(opts.tags)]; // a tag named twice is put once, as push does
   const maxAttempts = validMaxAttempts(opts.maxAttempts);
+  const requestTimeout = validRequestTimeout(opts.requestTimeout);
   const registryId = chooseRegistryId(opts.reference, opts.registryId);
   let client: ECRClient | undefined;
   try {
     const sender = opts.internals?.client ?? (client = await createEcrClient({
-      ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
+      ...opts, ...(maxAttempts ? { maxAttempts } : {}), requestTimeout, ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
     }));
     const t: Transport = { client: sender, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
     const id = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag as string };

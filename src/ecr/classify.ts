@@ -38,6 +38,8 @@ const NETWORK_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'EPROTO',
 ]);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+/** The HTTP handler's message when a socket went quiet for longer than its inactivity limit. */
+const INACTIVITY = /timed out after (\d+) ms of inactivity/;
 /** What the SDK names an answer it could not read as ECR's: HTML, an empty body, an unknown error shape. */
 const NOT_ECR_NAMES = new Set(['SyntaxError', 'Unknown', 'UnknownError']);
 
@@ -46,6 +48,12 @@ export const CREDENTIALS_HINT =
   'AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), the shared files ~/.aws/credentials and ~/.aws/config ' +
   '(profile from --profile or AWS_PROFILE, including SSO: run `aws sso login`), web identity ' +
   '(AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), the container credentials endpoint and instance metadata';
+
+/** For credentials the chain found and AWS refused: where they came from matters less than what they are. */
+const REJECTED_HINT =
+  'credentials were found, but AWS refused them: check that the key id, secret and session token belong ' +
+  'together and have not expired (`aws sts get-caller-identity` shows which ones are used); ' +
+  'a clock far off also makes signatures fail';
 
 const ACCESS_DENIED_HINT =
   'the credentials were accepted, but their identity may not make this call: grant it the ecr: actions ' +
@@ -96,7 +104,7 @@ export function classify(err: unknown, signal?: AbortSignal): EcrPushError {
       // The credentials were accepted; the identity lacks a permission.
       return new CredentialsError(`access denied: ${message}`, { cause: err, hint: ACCESS_DENIED_HINT });
     }
-    return new CredentialsError(text, { cause: err, hint: CREDENTIALS_HINT });
+    return new CredentialsError(text, { cause: err, hint: name === 'CredentialsProviderError' ? CREDENTIALS_HINT : REJECTED_HINT });
   }
   if (/^Invalid Configuration:/.test(message)) {
     // The SDK refusing a combination of settings (AWS_USE_DUALSTACK_ENDPOINT or
@@ -115,6 +123,13 @@ export function classify(err: unknown, signal?: AbortSignal): EcrPushError {
   for (const e of chain(err)) {
     const code = fieldOf(e, 'code');
     const n = fieldOf(e, 'name');
+    const silent = n === 'TimeoutError' ? INACTIVITY.exec(fieldOf(e, 'message') ?? '') : null;
+    if (silent) {
+      return new NetworkError(`ECR sent nothing for ${Number(silent[1]) / 1000} s (--request-timeout)`, {
+        cause: err,
+        hint: 'check network access to ECR; when it is slow to answer rather than unreachable, raise --request-timeout',
+      });
+    }
     if ((code && NETWORK_CODES.has(code)) || (n && NETWORK_NAMES.has(n))) {
       return new NetworkError(`cannot reach ECR: ${code ?? n}${fieldOf(e, 'message') ? ` (${fieldOf(e, 'message')})` : ''}`, { cause: err });
     }

@@ -13,6 +13,7 @@ import { CredentialsError, UsageError } from '../errors.js';
 import type { AwsOptions } from '../options.js';
 import type { EventSink } from '../events.js';
 import { REGION_RULE } from '../reference.js';
+import { DEFAULT_REQUEST_TIMEOUT } from '../plan/options.js';
 import { installPartBody } from './part-body.js';
 
 /** The subset of the SDK client the transport uses: `send` with an abort signal. */
@@ -122,7 +123,9 @@ export async function createEcrClient(opts: ClientOptions): Promise<ECRClient> {
     maxAttempts,
     retryMode: 'adaptive',
     logger: QUIET_LOGGER,
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 300_000, logger: QUIET_LOGGER },
+    // socketTimeout is the handler's inactivity limit (a write still draining is activity);
+    // its requestTimeout only logs a warning when a whole request takes longer.
+    requestHandler: { connectionTimeout: 10_000, socketTimeout: 1000 * (opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT), logger: QUIET_LOGGER },
   });
   await checkRegion(client, opts);
   installPartBody(client);

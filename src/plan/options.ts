@@ -28,6 +28,17 @@ export function validCompression(value: string | undefined): Compression {
   throw new UsageError(`--compression must be auto, gzip or none, got "${value}"`);
 }
 
+export const DEFAULT_REQUEST_TIMEOUT = 120;
+const MAX_REQUEST_TIMEOUT = 3600;
+
+export function validRequestTimeout(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_REQUEST_TIMEOUT;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_REQUEST_TIMEOUT) {
+    throw new UsageError(`--request-timeout must be a whole number of seconds from 1 to ${MAX_REQUEST_TIMEOUT}, got ${value}`);
+  }
+  return value;
+}
+
 export function validMaxAttempts(value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1 || value > 20) {

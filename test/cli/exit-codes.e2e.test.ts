@@ -5,6 +5,7 @@
  * ecr-push's own error names not) and the --json object.
  */
 import { writeFileSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type Fault } from '../emulator/index.js';
@@ -180,9 +181,29 @@ describe.skipIf(skip)(`exit codes of the real CLI against the emulator${skip ? `
     const run = await runCli([layout!, 'row/badcreds:v1', '-v'], { env });
     expect(run.code, run.stderr).toBe(4);
     expect(run.stderr).toMatch(/^ecr-push: AWS rejected the credentials \(InvalidSignatureException\)\n/m);
+    expect(run.stderr).toMatch(/^hint: credentials were found, but AWS refused them/m);
     expect(run.stderr).not.toContain('(CredentialsError)');
     expect(run.stderr).not.toContain('wrongSecret');
     expect(run.stderr).not.toContain(emu.env.AWS_SESSION_TOKEN);
+  });
+
+  it('5: an endpoint that accepts connections and never answers is given up after --request-timeout, not waited on forever', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = cleanEnv({ ...emu.env, AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+      const started = Date.now();
+      const run = await runCli([layout!, 'row/silent:v1', '--json', '--max-attempts', '2', '--request-timeout', '1'], { env });
+      expect(run.code, run.stderr).toBe(5);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expectFailureLines(run, 'NetworkError', /raise --request-timeout/);
+      expect(jsonOf(run).error).toMatchObject({ name: 'NetworkError', exitCode: 5, message: 'ECR sent nothing for 1 s (--request-timeout)' });
+      expect(sockets.length).toBeGreaterThan(1); // the attempt was retried on a new connection
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('5: a closed port is a network error after the retries; the object names the repository and registry', async () => {

@@ -49,6 +49,16 @@ describe.skipIf(skip)(`pushing through injected faults${skip ? ` (skipped: ${ski
     await expectIntact('faults/reset');
   });
 
+  it('gives up a part whose answer does not come within --request-timeout and sends it again, so a stalled request cannot hang the push', async () => {
+    const started = Date.now();
+    const { run, calls } = await pushWith('faults/stall', [{ call: 'UploadLayerPart', times: 1, kind: { latencyMs: 20_000 } }], '--request-timeout', '1');
+    expect(run.code, run.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.stderr).toMatch(/UploadLayerPart.*TimeoutError/);
+    expect(count(calls, 'UploadLayerPart')).toBeGreaterThan(1);
+    await expectIntact('faults/stall');
+  });
+
   it('resumes after InvalidLayerPartException from the byte after lastValidByteReceived', async () => {
     const { run, calls } = await pushWith('faults/invalid-part', [
       { call: 'UploadLayerPart', times: 1, kind: { exception: 'InvalidLayerPartException', fields: { lastValidByteReceived: -1 } } },

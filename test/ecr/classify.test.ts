@@ -28,16 +28,26 @@ describe('classifying failures into exit codes', () => {
 
   it.each([
     'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException',
-  ])('treats %s as a credentials problem (exit 4) with a hint naming where the chain looked', (name) => {
+  ])('treats %s as a credentials problem (exit 4) whose hint is about the credentials found, not where the chain looked', (name) => {
     const out = classify(sdkError(name));
     expect(out.name).toBe('CredentialsError');
     expect(exitCodeForName(out.name)).toBe(4);
-    expect(out.hint).toMatch(/AWS_ACCESS_KEY_ID.*~\/\.aws\/credentials.*SSO.*web identity.*instance metadata/s);
+    expect(out.hint).toMatch(/credentials were found, but AWS refused them.*expired.*get-caller-identity/s);
+    expect(out.hint).not.toMatch(/credential chain/);
   });
 
-  it('treats "no credentials in any provider" as a credentials problem', () => {
+  it('treats "no credentials in any provider" as a credentials problem, with a hint naming where the chain looked', () => {
     const err = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     expect(codeOf(err)).toBe(4);
+    expect(classify(err).hint).toMatch(/AWS_ACCESS_KEY_ID.*~\/\.aws\/credentials.*SSO.*web identity.*instance metadata/s);
+  });
+
+  it('names --request-timeout when a request went quiet (exit 5), in seconds', () => {
+    const err = Object.assign(new Error('@smithy/node-http-handler - the request socket timed out after 2000 ms of inactivity (configured by client requestHandler).'), { name: 'TimeoutError' });
+    const out = classify(err);
+    expect(exitCodeForName(out.name)).toBe(5);
+    expect(out.message).toBe('ECR sent nothing for 2 s (--request-timeout)');
+    expect(out.hint).toMatch(/raise --request-timeout/);
   });
 
   it('never repeats the text of a signature error, which may echo signed material', () => {
