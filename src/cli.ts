@@ -317,6 +317,8 @@ export async function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return undefined;
+      // `help <name>` for a command that does not exist: commander says only "(outputHelp)".
+      if (err.code === 'commander.help') throw new UsageError(`unknown command '${argv[argv.indexOf('help') + 1] ?? ''}'`);
       throw new UsageError(err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' '));
     }
     throw err;

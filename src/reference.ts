@@ -69,6 +69,11 @@ export function parseReference(input: string): EcrReference {
     ref.registryId = host.registryId;
     ref.region = host.region;
     rest = rest.slice(slash + 1);
+  } else if (HOST.test(rest.replace(/:[^:/]*$/, ''))) {
+    // A registry host alone is a valid repository name, but never the one meant.
+    throw new UsageError(`"${input.trim()}" names a registry, not a repository`, {
+      hint: `add the repository: ${rest.replace(/:[^:/]*$/, '')}/REPOSITORY[:TAG]`,
+    });
   } else if (slash > 0 && rest.slice(0, slash).includes('.amazonaws.com')) {
     throw new UsageError(`"${rest.slice(0, slash)}" is not an ECR registry host`, {
       hint: 'the host must look like ACCOUNT.dkr.ecr.REGION.amazonaws.com',
@@ -112,10 +117,11 @@ export function validateTag(tag: string): void {
 
 /** The tag part of a source reference (`example.com/app:v1` → `v1`, `1.2.3` → `1.2.3`, `library/app` → none). */
 export function tagOf(sourceRef: string): string | undefined {
-  const noDigest = sourceRef.split('@')[0] ?? '';
+  const [noDigest = '', digest] = sourceRef.split('@');
   const colon = noDigest.lastIndexOf(':');
-  // A bare value (an OCI ref.name such as v1 or 1.2.3) is the tag; a name with a path has none.
-  if (colon < 0) return noDigest.includes('/') || noDigest === '' ? undefined : noDigest;
+  // A bare value (an OCI ref.name such as v1 or 1.2.3) is the tag; a name with a path has none,
+  // and neither has a name pinned by digest (`app@sha256:…` names the repository app).
+  if (colon < 0) return noDigest.includes('/') || noDigest === '' || digest !== undefined ? undefined : noDigest;
   return colon > noDigest.lastIndexOf('/') ? noDigest.slice(colon + 1) : undefined;
 }
 
@@ -142,7 +148,9 @@ export function chooseTags(ref: EcrReference, sourceTags: string[], extra: strin
       first = 'latest';
       note = own.length === 0
         ? 'no tag given and the source names none: using "latest"'
-        : `no tag given and the source has ${own.length} tags: using "latest"`;
+        : own.length === 1
+          ? `no tag given and the source's own tag "${own[0]}" is not a valid ECR tag: using "latest"`
+          : `no tag given and the source has ${own.length} tags: using "latest"`;
     }
   }
   const tags = [...new Set([...(first === undefined ? [] : [first]), ...extra])];

@@ -28,6 +28,16 @@ describe('destination parsing', () => {
     expect(() => parseReference(input)).toThrowError(expect.objectContaining({ name: 'UsageError', message: expect.stringContaining(words) }));
   });
 
+  it.each(['123456789012.dkr.ecr.us-east-1.amazonaws.com', '123456789012.dkr.ecr.us-east-1.amazonaws.com:v1'])(
+    'refuses the registry host alone (%s), a valid repository name that is never the one meant',
+    (destination) => {
+      expect(() => parseReference(destination)).toThrowError(expect.objectContaining({
+        name: 'UsageError', message: `"${destination}" names a registry, not a repository`,
+        hint: 'add the repository: 123456789012.dkr.ecr.us-east-1.amazonaws.com/REPOSITORY[:TAG]',
+      }));
+    },
+  );
+
   it('quotes the ECR repository pattern when a name is invalid', () => {
     expect(() => parseReference('Team/App')).toThrow(/\[a-z0-9\]\+\(\?:\[\._-\]\[a-z0-9\]\+\)\*/);
   });
@@ -41,6 +51,19 @@ describe('choosing tags', () => {
     // An OCI ref.name is usually the bare tag, dots included.
     expect(tagOf('1.2.3')).toBe('1.2.3');
     expect(tagOf('docker.io/library/busybox')).toBeUndefined();
+  });
+
+  it('finds no tag in a name pinned by digest, so its repository name is never put as a tag', () => {
+    const digest = `sha256:${'c'.repeat(64)}`;
+    expect(tagOf(`app@${digest}`)).toBeUndefined();
+    expect(tagOf(`example.com/app:v9@${digest}`)).toBe('v9');
+    expect(chooseTags(parseReference('dest'), [`app@${digest}`])).toMatchObject({ tags: ['latest'], note: expect.stringMatching(/names none/) });
+  });
+
+  it('says why a single source tag ECR would refuse is not used', () => {
+    expect(chooseTags(parseReference('app'), ['has space'])).toEqual({
+      tags: ['latest'], note: 'no tag given and the source\'s own tag "has space" is not a valid ECR tag: using "latest"',
+    });
   });
 
   it("uses the source's only tag when the destination has none, and says so", () => {

@@ -68,6 +68,8 @@ describe('command line → library options', () => {
     [['a', 'b', '--endpoint-url', 'localhost:4566'], /--endpoint-url must be an http/],
     [['a', 'b', '-q', '-v'], /cannot be used with/],
     [['a', 'b', '--nope'], /unknown option '--nope'/],
+    [['help', 'bogus'], /^unknown command 'bogus'$/],
+    [['a', 'b', '--request-timeout', '0'], /^--request-timeout must be a whole number of seconds from 1 to 3600, got 0$/],
     [['a'], /missing required argument 'destination'/],
     [['a', 'b', 'c'], /too many arguments/],
     [['tag', 'app:v1'], /missing required argument 'new-tags'/],
