@@ -9,6 +9,7 @@ import { openSource } from './image/open.js';
 import { manifestsOf, selectImage, sourceName } from './image/select.js';
 import type { Descriptor, ImageNode, ImageSource, ManifestNode, SourceFormat, SourceImage } from './image/types.js';
 import type { InspectOptions } from './options.js';
+import { gzipMediaTypeOf } from './plan/media-types.js';
 
 export interface InspectBlob {
   digest: string;
@@ -169,7 +170,7 @@ function blobLine(role: string, b: InspectBlob): string {
   return `${role.padEnd(6)} ${b.digest}  ${bytes(b.size).padStart(9)}  ${b.mediaType} (${notes})`;
 }
 
-/** Why a default push of uncompressed layers puts another manifest digest than the one shown. */
+/** Why a default push of uncompressed tar layers puts another manifest digest than the one shown (the plan's rule). */
 const UNCOMPRESSED_NOTE = 'a push gzips the uncompressed layers (--compression auto), so ECR gets a manifest with another digest; --compression none pushes this one';
 
 function nodeLines(node: InspectNode, indent: string): string[] {
@@ -185,7 +186,7 @@ function nodeLines(node: InspectNode, indent: string): string[] {
     head,
     `${indent}  ${blobLine('config', node.config)}`,
     ...node.layers.map((l) => `${indent}  ${blobLine('layer', l)}`),
-    ...(node.layers.some((l) => !l.compressed) ? [`${indent}  note: ${UNCOMPRESSED_NOTE}`] : []),
+    ...(node.layers.some((l) => gzipMediaTypeOf(l.mediaType) !== undefined) ? [`${indent}  note: ${UNCOMPRESSED_NOTE}`] : []),
     ...node.warnings.map((w) => `${indent}  warning: ${w}`),
   ];
 }

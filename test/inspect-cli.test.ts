@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InspectNode, InspectReport } from '../src/inspect.js';
 import { hasSkopeo, wholeSourceView, type SeenManifest } from './image/reference-view.js';
+import { writeLayout } from './helpers/oci-layout.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(ROOT, 'fixtures');
@@ -121,6 +122,14 @@ describe.skipIf(!built)(`ecr-push inspect on the fixtures${built ? '' : ' (skipp
     // Its layers are uncompressed: the text says why a default push puts another digest.
     expect(r.stdout).toMatch(/note: a push gzips the uncompressed layers .*--compression none pushes this one/);
     expect(cli(['inspect', 'fixtures/oci-layout']).stdout).not.toMatch(/note: a push gzips/);
+  });
+
+  it('inspect says nothing of gzipping when the uncompressed layers are not tar (an artifact), which a push keeps as they are', async () => {
+    const artifact = await writeLayout([Buffer.from('{"sbom":true}')], 'application/vnd.example.sbom+json');
+    const r = cli(['inspect', artifact.dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(artifact.layerDigests[0]);
+    expect(r.stdout).not.toMatch(/note: a push gzips/);
   });
 
   const CORRUPT: [string, RegExp][] = [

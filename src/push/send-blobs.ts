@@ -52,6 +52,8 @@ export interface Sending {
   ahead?: AheadOfSending;
 }
 
+const toldDiffering = new WeakSet<AheadOfSending>();
+
 /**
  * A layer compressed first (plan/compress-ahead.ts) to the digest of the stored layer of the same
  * content, when ECR has that digest: what it is in ECR. Undefined when it must be sent.
@@ -60,7 +62,11 @@ async function foundAhead(t: Transport, blob: PlannedBlob, ahead: AheadOfSending
   t.onEvent({ type: 'blob-compressing', digest: blob.source.digest, size: blob.source.size });
   const made = await ahead.compress(blob, signal);
   if (!made) {
-    t.onEvent({ type: 'info', message: `layer ${blob.source.digest} gzips to another digest than the layer of the same content in the repository (another encoder or level made it); the other layers are compressed as they are sent` });
+    // Layers compressed side by side may each find it out; the push says it once.
+    if (!toldDiffering.has(ahead)) {
+      toldDiffering.add(ahead);
+      t.onEvent({ type: 'info', message: `layer ${blob.source.digest} gzips to another digest than the layer of the same content in the repository (another encoder or level made it); the other layers are compressed as they are sent` });
+    }
     return undefined;
   }
   const present = await checkBlobs({ ...t, signal }, [made.digest]);
@@ -80,7 +86,8 @@ async function sendBlobs(
       return;
     }
     const known = expectedSent(blob, cache);
-    if (blob.source.size === 0) {
+    if (blob.source.size === 0 && blob.encoding === 'copy') {
+      // Gzipped, an empty layer is a 20-byte blob like any other.
       throw new InputError(`blob ${blob.source.digest} is empty (zero bytes) and the repository does not have it; ECR cannot store an empty blob`);
     }
     t.onEvent({ type: 'blob-start', digest: blob.source.digest, ...(known ? { size: known.size } : {}) });

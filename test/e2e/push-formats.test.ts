@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliMissing, runCli } from '../helpers/cli.js';
 import { useEmulator } from '../helpers/emulator.js';
+import { writeLayout } from '../helpers/oci-layout.js';
 import { fixture, sharedImages } from '../helpers/paths.js';
 import { pullSummary, registryDigest, skopeoMissing, summariseLayout } from '../helpers/skopeo.js';
 
@@ -82,5 +83,15 @@ describe.skipIf(skip)(`pushing every source format through the CLI and pulling i
       pullSummary(`docker-archive:${fixture('docker-archive.tar')}`),
     ]);
     expect(pulled).toEqual(expected);
+  });
+
+  it('an empty (zero-byte) uncompressed layer is gzipped and pushed like any other, and pulls back with its diff_id', async () => {
+    const empty = Buffer.alloc(0);
+    const layout = await writeLayout([Buffer.from('a layer with bytes\n'.repeat(100)), empty], 'application/vnd.oci.image.layer.v1.tar');
+    const run = await runCli([layout.dir, 'formats/empty-layer:v1', '--create-repository', '--json'], { env: ctx.env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'pushed', blobs: { uploaded: 3 } });
+    const pulled = await pullSummary(`docker://${ctx.emu.registryHost}/formats/empty-layer:v1`);
+    expect(pulled.platforms[0]?.diffIds).toEqual(layout.layerDigests);
   });
 });

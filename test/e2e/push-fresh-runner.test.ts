@@ -127,6 +127,15 @@ describe.skipIf(skip)(`a changed image pushed from a fresh runner${skip ? ` (ski
     expect(second.run.stderr.match(/gzips to another digest than the layer of the same content in the repository/g)).toHaveLength(1);
   });
 
+  it('says once that the stored image was gzipped by another encoder, though layers compressed side by side each find it out', async () => {
+    const repo = 'fresh/other-encoder-parallel';
+    const layers = [noise, text, top('1')];
+    await push((await writeLayout(layers.map((l) => gzipSync(l, { level: 9 })), TGZ, layers.map(sha256))).dir, repo);
+    const second = await push((await writeLayout([noise, text, top('2')], RAW)).dir, repo);
+    expect(second.result).toMatchObject({ status: 'pushed', blobs: { uploaded: 4, skipped: 0 } });
+    expect(second.run.stderr.match(/gzips to another digest than the layer of the same content in the repository/g)).toHaveLength(1);
+  });
+
   it('compresses nothing ahead when the image under the tag shares no layer content', async () => {
     const repo = 'fresh/unrelated';
     await push((await writeLayout([top('a')], RAW)).dir, repo);
