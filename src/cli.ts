@@ -166,10 +166,10 @@ function addOutputOptions(cmd: Command): Command {
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)');
 }
 
-function addSelectOptions(cmd: Command): Command {
+function addSelectOptions(cmd: Command, platformDoes: string): Command {
   return cmd
     .option('--image <name|n>', 'which image of a multi-image source: a tag it holds, or its 1-based position', nonEmpty('--image'))
-    .option('--platform <os/arch[/variant]>', 'push only this platform\'s manifest from an index', parsePlatform);
+    .option('--platform <os/arch[/variant]>', `${platformDoes} only this platform's manifest from an index`, parsePlatform);
 }
 
 function awsOptions(o: Record<string, unknown>): AwsOptions {
@@ -224,6 +224,12 @@ const EXAMPLES = `Examples:
   # what would be pushed, without AWS
   ecr-push inspect ./image.tar`;
 
+const TAG_EXAMPLES = `Examples:
+  # put the image under app:v1 also under stable and latest
+  ecr-push tag app:v1 stable latest
+  # tag an image by its digest, in a script
+  ecr-push tag app@sha256:… release-42 --json`;
+
 function buildProgram(found: (inv: Invocation) => void, env: NodeJS.ProcessEnv): Command {
   const program = new Command('ecr-push')
     .description('Push a local container image (OCI layout or docker save tarball) to Amazon ECR without a Docker daemon')
@@ -239,7 +245,7 @@ function buildProgram(found: (inv: Invocation) => void, env: NodeJS.ProcessEnv):
     .argument('<source>', 'OCI layout directory, OCI or docker-save archive (plain or compressed), or - for stdin')
     .argument('<destination>', 'repo[:tag], repo@sha256:…, or ACCOUNT.dkr.ecr.REGION.amazonaws.com/repo[:tag]')
     .option('-t, --tag <tag>', 'another tag to put (repeat, or separate with commas)', collectTags);
-  addSelectOptions(push)
+  addSelectOptions(push, 'push')
     .option('--compression <auto|gzip|none>', 'uncompressed layers: gzip them on the way (auto, gzip) or push them as they are (none); default auto', validCompression)
     .option('--part-size <size>', 'bytes per upload part, 5MiB to 20MiB (default: what ECR offers, at most 20MiB)', parsePartSize)
     .option('--concurrency <n>', 'blobs uploaded at once, 1 to 32 (default 4)', wholeNumber('--concurrency', validConcurrency))
@@ -281,15 +287,15 @@ function buildProgram(found: (inv: Invocation) => void, env: NodeJS.ProcessEnv):
     .summary('show what a local image holds, without AWS')
     .argument('<source>', 'OCI layout directory, archive, or - for stdin')
     .option('--json', 'print JSON');
-  addSelectOptions(inspect).action((source: string, o: Record<string, unknown>) => {
+  addSelectOptions(inspect, 'show').action((source: string, o: Record<string, unknown>) => {
     const options: InspectOptions = defined({ source, image: o.image as string | undefined, platform: o.platform as string | undefined });
     found({ command: 'inspect', options, json: o.json === true });
   });
 
-  const tail = `\n${EXAMPLES}\n\nExit codes:\n${exitCodeHelp()}\n`;
-  program.addHelpText('after', () => `\n${pushOptionsHelp(push)}${tail}`);
-  push.addHelpText('after', tail);
-  tag.addHelpText('after', tail);
+  const tail = (examples: string): string => `\n${examples}\n\nExit codes:\n${exitCodeHelp()}\n`;
+  program.addHelpText('after', () => `\n${pushOptionsHelp(push)}${tail(EXAMPLES)}`);
+  push.addHelpText('after', tail(EXAMPLES));
+  tag.addHelpText('after', tail(TAG_EXAMPLES));
   return program;
 }
 

@@ -38,6 +38,21 @@ describe.skipIf(skip)(`help, version and usage errors${skip ? ` (skipped: ${skip
     for (const r of EXIT_CODES) expect(run.stdout).toContain(`${String(r.code).padEnd(5)}${r.meaning}`);
   });
 
+  it('each command\'s help fits it: tag shows tag examples only, inspect\'s --platform shows rather than pushes', async () => {
+    const tag = await runCli(['tag', '--help'], { env: cleanEnv() });
+    expect(tag.code).toBe(0);
+    expect(tag.stdout).toContain('ecr-push tag app:v1 stable latest');
+    expect(tag.stdout).not.toContain('ecr-push ./image.tar');
+    const inspect = await runCli(['inspect', '--help'], { env: cleanEnv() });
+    expect(inspect.stdout).toMatch(/--platform <os\/arch\[\/variant\]>\s+show only this platform's manifest/);
+  });
+
+  it('help for a command that does not exist exits 2 naming it', async () => {
+    const run = await runCli(['help', 'bogus'], { env: cleanEnv() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("ecr-push: unknown command 'bogus'\nhint: run `ecr-push --help` for usage and examples\n");
+  });
+
   it('an unknown option exits 2 with one line saying so and one hint line; --json adds the error object', async () => {
     const run = await runCli(['./x.tar', 'app:v1', '--frobnicate', '--json'], { env: cleanEnv() });
     expect(run.code).toBe(2);
