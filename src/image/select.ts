@@ -94,6 +94,11 @@ function pickPlatform(source: ImageSource, image: SourceImage, wanted: Platform)
   if (distinct.length > 1) {
     throw new InputError(`${sourceName(source)}: --platform ${want} matches ${distinct.join(', ')}; give the variant too`);
   }
+  const digests = [...new Set(matches.map((m) => m.descriptor.digest))];
+  if (digests.length > 1) {
+    // Two manifests of one platform (buildx lists its attestations as unknown/unknown): never a guess.
+    throw new InputError(`${sourceName(source)}: --platform ${want} matches ${digests.length} manifests (${digests.join(', ')}); without --platform the index is taken whole`, { problem: 'choice' });
+  }
   if (matches[0]) return matches[0];
   if (absentOf(image.root).some((d) => platformMatches(d.platform, wanted))) {
     throw new InputError(`${sourceName(source)}: platform ${want} is listed but its manifest is not in the archive`);

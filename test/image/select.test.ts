@@ -75,6 +75,12 @@ describe.skipIf(sharedMissing)(`choosing one of several images${sharedMissing ? 
     });
   });
 
+  it('--platform that two different manifests of an index share is ambiguous, not the first of them', async () => {
+    await withSource(shared('real', 'regclient-testrepo'), (s) => {
+      expect(() => selectImage(s, { image: 'v1', platform: 'unknown/unknown' })).toThrow(/--platform unknown\/unknown matches 2 manifests \(sha256:[0-9a-f]{64}, sha256:[0-9a-f]{64}\); without --platform the index is taken whole/);
+    });
+  });
+
   it('--image that matches nothing lists the choices', async () => {
     await withSource(twoImages, (s) => {
       expect(() => selectImage(s, { image: '3' })).toThrow(/has no image "3"; choices: 1 .*; 2 /);
