@@ -72,6 +72,10 @@ describe('choosing tags', () => {
     expect(chosen.note).toMatch(/source's own tag "v1"/);
   });
 
+  it('counts names that differ only before the tag as one tag of the source', () => {
+    expect(chooseTags(parseReference('app'), ['a:v1', 'example.com/b:v1'])).toMatchObject({ tags: ['v1'] });
+  });
+
   it('falls back to latest when the source has several tags or none, and says so', () => {
     expect(chooseTags(parseReference('app'), ['a:1', 'a:2'])).toMatchObject({ tags: ['latest'], note: expect.stringMatching(/2 tags/) });
     expect(chooseTags(parseReference('app'), [])).toMatchObject({ tags: ['latest'], note: expect.stringMatching(/latest/) });
