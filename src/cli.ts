@@ -308,6 +308,15 @@ function pushOptionsHelp(push: Command): string {
   return `Options of push (ecr-push [push] <source> <destination>):\n${lines.join('\n')}\n`;
 }
 
+function pathExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Parse the command line. Resolves to undefined when help or the version was printed.
  * Throws UsageError for anything the user typed wrong (commander's own errors included), and
@@ -325,6 +334,11 @@ export async function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process
       if (err.exitCode === 0) return undefined;
       // `help <name>` for a command that does not exist: commander says only "(outputHelp)".
       if (err.code === 'commander.help') throw new UsageError(`unknown command '${argv[argv.indexOf('help') + 1] ?? ''}'`);
+      // `ecr-push pus a b` reaches the default command with one argument too many.
+      const first = argv[0];
+      if (err.code === 'commander.excessArguments' && first !== undefined && /^[a-z]+$/.test(first) && !pathExists(first)) {
+        throw new UsageError(`unknown command '${first}' (commands: push, tag, inspect), and no file or directory of that name`);
+      }
       throw new UsageError(err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' '));
     }
     throw err;
