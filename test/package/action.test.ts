@@ -12,7 +12,7 @@ const yaml = await readFile(join(REPO_ROOT, 'action.yml'), 'utf8');
 describe('action.yml', () => {
   it('hands every declared input to the step, and the step uses each one', () => {
     const inputs = actionInputs(yaml);
-    expect(inputs).toEqual(expect.arrayContaining(['image', 'repository', 'layers-from', 'region', 'create-repository', 'platform', 'compression']));
+    expect(inputs).toEqual(expect.arrayContaining(['image', 'repository', 'layers-from', 'region', 'create-repository', 'platform', 'compression', 'request-timeout']));
     const env = actionStepEnv(yaml);
     const script = actionRunScript(yaml);
     for (const input of inputs) {
@@ -43,7 +43,7 @@ describe('action.yml', () => {
           env: {
             ...env, PATH: `${bin}:${env.PATH ?? ''}`, ...(tunables === undefined ? {} : { GLIBC_TUNABLES: tunables }),
             ECR_PUSH_IMAGE: 'image.tar', ECR_PUSH_REPOSITORY: 'app:v1', ECR_PUSH_TAGS: '', ECR_PUSH_LAYERS_FROM: '', ECR_PUSH_REGION: '',
-            ECR_PUSH_CREATE_REPOSITORY: 'false', ECR_PUSH_PLATFORM: '', ECR_PUSH_COMPRESSION: 'auto', ECR_PUSH_PACKAGE: 'ecr-push@0',
+            ECR_PUSH_CREATE_REPOSITORY: 'false', ECR_PUSH_PLATFORM: '', ECR_PUSH_COMPRESSION: 'auto', ECR_PUSH_REQUEST_TIMEOUT: '', ECR_PUSH_PACKAGE: 'ecr-push@0',
             ...inputs,
           },
         }, (err, stdout, stderr) => resolve({ code: typeof err?.code === 'number' ? err.code : 0, stdout, stderr }));
@@ -66,6 +66,11 @@ describe('action.yml', () => {
       const digest = `sha256:${'a'.repeat(64)}`;
       const { lines } = await step({ ECR_PUSH_LAYERS_FROM: `latest,\n${digest} build-7` });
       expect(lines[1]).toBe(`--yes --package ecr-push@0 -- ecr-push --compression auto --layers-from latest --layers-from ${digest} --layers-from build-7 -- image.tar app:v1`);
+    });
+
+    it('passes request-timeout only when it is set', async () => {
+      expect((await step({ ECR_PUSH_REQUEST_TIMEOUT: '30' })).lines[1]).toBe('--yes --package ecr-push@0 -- ecr-push --compression auto --request-timeout 30 -- image.tar app:v1');
+      expect((await step()).lines[1]).not.toContain('--request-timeout');
     });
 
     it('takes create-repository as true or false in any case, and refuses anything else', async () => {

@@ -204,6 +204,7 @@ describe.skipIf(skip)('the npm package', () => {
       ECR_PUSH_REGION: '',
       ECR_PUSH_CREATE_REPOSITORY: 'true',
       ECR_PUSH_PLATFORM: '',
+      ECR_PUSH_REQUEST_TIMEOUT: '60',
       ECR_PUSH_COMPRESSION: 'auto',
       ECR_PUSH_PACKAGE: tarball,
     });
