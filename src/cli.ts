@@ -3,7 +3,7 @@
  * Nothing runs at import time; the AWS SDK, ora and chalk are loaded only inside actions so that
  * `--help` and `--version` stay fast.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_CODES, UsageError } from './errors.js';
@@ -308,15 +308,6 @@ function pushOptionsHelp(push: Command): string {
   return `Options of push (ecr-push [push] <source> <destination>):\n${lines.join('\n')}\n`;
 }
 
-function pathExists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Parse the command line. Resolves to undefined when help or the version was printed.
  * Throws UsageError for anything the user typed wrong (commander's own errors included), and
@@ -336,7 +327,7 @@ export async function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process
       if (err.code === 'commander.help') throw new UsageError(`unknown command '${argv[argv.indexOf('help') + 1] ?? ''}'`);
       // `ecr-push pus a b` reaches the default command with one argument too many.
       const first = argv[0];
-      if (err.code === 'commander.excessArguments' && first !== undefined && /^[a-z]+$/.test(first) && !pathExists(first)) {
+      if (err.code === 'commander.excessArguments' && first !== undefined && /^[a-z]+$/.test(first) && !existsSync(first)) {
         throw new UsageError(`unknown command '${first}' (commands: push, tag, inspect), and no file or directory of that name`);
       }
       throw new UsageError(err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' '));

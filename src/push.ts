@@ -219,7 +219,7 @@ export async function push(opts: PushOptions & { internals?: PushInternals }): P
     const known = knownBeforeSending(plan, cache);
     if (known) requireDigest(ref.digest, renderManifests(plan, known));
     const sender = opts.internals?.client ?? (client = await createEcrClient({
-      ...opts, ...(maxAttempts ? { maxAttempts } : {}), requestTimeout, ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
+      ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(requestTimeout ? { requestTimeout } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
     }));
     const t: Transport = { client: sender, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
     const tally: Tally = { uploaded: 0, skipped: 0, bytesUploaded: 0 };

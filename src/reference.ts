@@ -65,14 +65,15 @@ export function parseReference(input: string): EcrReference {
   let rest = input.trim();
   const slash = rest.indexOf('/');
   const host = registryHost(rest);
+  const withoutTag = rest.replace(/:[^:/]*$/, '');
   if (host) {
     ref.registryId = host.registryId;
     ref.region = host.region;
     rest = rest.slice(slash + 1);
-  } else if (HOST.test(rest.replace(/:[^:/]*$/, ''))) {
+  } else if (HOST.test(withoutTag)) {
     // A registry host alone is a valid repository name, but never the one meant.
     throw new UsageError(`"${input.trim()}" names a registry, not a repository`, {
-      hint: `add the repository: ${rest.replace(/:[^:/]*$/, '')}/REPOSITORY[:TAG]`,
+      hint: `add the repository: ${withoutTag}/REPOSITORY[:TAG]`,
     });
   } else if (slash > 0 && rest.slice(0, slash).includes('.amazonaws.com')) {
     throw new UsageError(`"${rest.slice(0, slash)}" is not an ECR registry host`, {

@@ -34,7 +34,7 @@ export async function retag(opts: RetagOptions & { internals?: { client?: EcrSen
   let client: ECRClient | undefined;
   try {
     const sender = opts.internals?.client ?? (client = await createEcrClient({
-      ...opts, ...(maxAttempts ? { maxAttempts } : {}), requestTimeout, ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
+      ...opts, ...(maxAttempts ? { maxAttempts } : {}), ...(requestTimeout ? { requestTimeout } : {}), ...(ref.region ? { hostRegion: ref.region } : {}), onEvent,
     }));
     const t: Transport = { client: sender, repositoryName: ref.repository, onEvent, ...(registryId ? { registryId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
     const id = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag as string };

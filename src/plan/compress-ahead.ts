@@ -54,9 +54,14 @@ export interface AheadOfSending {
   compress(blob: PlannedBlob, signal: AbortSignal): Promise<CompressedRef | undefined>;
 }
 
-/** Compressing `layers` ahead, through `open` (the encoder a push sends with), recording in `cache`. */
+/**
+ * Compressing `layers` ahead, through `open` (the encoder a push sends with), recording in `cache`.
+ * `onFirstDiffer` hears of the first layer that compresses to another digest than the stored one
+ * (layers compressed side by side may each find that out; it is told once).
+ */
 export function aheadOfSending(
   layers: readonly PlannedBlob[], stored: ReadonlyMap<string, CompressedRef>, open: (blob: PlannedBlob) => ByteReader, cache: CompressionCache,
+  onFirstDiffer: (blob: PlannedBlob) => void = () => undefined,
 ): AheadOfSending {
   const chosen = new Set(layers.map((b) => b.source.digest));
   let differs = false;
@@ -66,6 +71,7 @@ export function aheadOfSending(
       const made = await digestOf(open(blob), signal);
       cache.set(blob.source.digest, made);
       if (made.digest === stored.get(blob.source.digest)?.digest) return made;
+      if (!differs) onFirstDiffer(blob);
       differs = true;
       return undefined;
     },

@@ -31,8 +31,8 @@ export function validCompression(value: string | undefined): Compression {
 export const DEFAULT_REQUEST_TIMEOUT = 120;
 const MAX_REQUEST_TIMEOUT = 3600;
 
-export function validRequestTimeout(value: number | undefined): number {
-  if (value === undefined) return DEFAULT_REQUEST_TIMEOUT;
+export function validRequestTimeout(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1 || value > MAX_REQUEST_TIMEOUT) {
     throw new UsageError(`--request-timeout must be a whole number of seconds from 1 to ${MAX_REQUEST_TIMEOUT}, got ${value}`);
   }

@@ -58,5 +58,7 @@ export async function aheadOfStored(
   const layers = worthCompressingAhead(plan, trusted, stored);
   if (layers.length === 0) return undefined;
   t.onEvent({ type: 'info', message: `compressing ${layers.length} layer(s) first, to see whether ECR has them: an image in the repository has layers of the same content` });
-  return aheadOfSending(layers, stored, (blob) => openForSend(blobs, blob), cache);
+  return aheadOfSending(layers, stored, (blob) => openForSend(blobs, blob), cache, (blob) => {
+    t.onEvent({ type: 'info', message: `layer ${blob.source.digest} gzips to another digest than the layer of the same content in the repository (another encoder or level made it); the other layers are compressed as they are sent` });
+  });
 }

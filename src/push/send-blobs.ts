@@ -52,8 +52,6 @@ export interface Sending {
   ahead?: AheadOfSending;
 }
 
-const toldDiffering = new WeakSet<AheadOfSending>();
-
 /**
  * A layer compressed first (plan/compress-ahead.ts) to the digest of the stored layer of the same
  * content, when ECR has that digest: what it is in ECR. Undefined when it must be sent.
@@ -61,14 +59,7 @@ const toldDiffering = new WeakSet<AheadOfSending>();
 async function foundAhead(t: Transport, blob: PlannedBlob, ahead: AheadOfSending, signal: AbortSignal): Promise<SentBlob | undefined> {
   t.onEvent({ type: 'blob-compressing', digest: blob.source.digest, size: blob.source.size });
   const made = await ahead.compress(blob, signal);
-  if (!made) {
-    // Layers compressed side by side may each find it out; the push says it once.
-    if (!toldDiffering.has(ahead)) {
-      toldDiffering.add(ahead);
-      t.onEvent({ type: 'info', message: `layer ${blob.source.digest} gzips to another digest than the layer of the same content in the repository (another encoder or level made it); the other layers are compressed as they are sent` });
-    }
-    return undefined;
-  }
+  if (!made) return undefined;
   const present = await checkBlobs({ ...t, signal }, [made.digest]);
   return present.has(made.digest) ? sentAs(blob, made.digest, made.size) : undefined;
 }
